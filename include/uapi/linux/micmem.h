@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * micmem: zero-copy DMA between host memory and Intel Xeon Phi x100
+ * ("Knights Corner") coprocessor memory.
+ *
+ * One control node, /dev/mic/ctrl, serves every card.  A typical session:
+ *
+ *   fd = open("/dev/mic/ctrl", O_RDWR | O_CLOEXEC);
+ *   ioctl(fd, MICMEM_IOC_QUERY, &q);            version, features, cards
+ *   ioctl(fd, MICMEM_IOC_POOL_CREATE, &pc);     2 MiB huge-page pool
+ *   p = mmap(NULL, pc.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+ *            pc.mmap_offset);
+ *   ioctl(fd, MICMEM_IOC_ATTACH, &a);           open card N for DMA
+ *   ... fill p ...
+ *   ioctl(fd, MICMEM_IOC_SUBMIT, &s);           queue descriptors, get ticket
+ *   ioctl(fd, MICMEM_IOC_WAIT, &w);             wait for the ticket
+ *
+ * Rules that hold for every structure below:
+ *  - only fixed-width types, natural alignment, explicit padding;
+ *  - every field named "reserved" must be zero on input (-EINVAL otherwise)
+ *    and is zero on output;
+ *  - unknown flag bits are rejected with -EINVAL;
+ *  - unknown ioctl commands fail with -ENOTTY.
+ *
+ * doc/uapi.md is the reference manual for this header.
+ */
+#ifndef _UAPI_LINUX_MICMEM_H
+#define _UAPI_LINUX_MICMEM_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+/* Interface version reported by MICMEM_IOC_QUERY. */
+#define MICMEM_API_VERSION		1
+
+/* Control node, relative to /dev. */
+#define MICMEM_CTRL_NODE		"mic/ctrl"
+
+/* Size of one pool chunk: a 2 MiB compound page. */
+#define MICMEM_CHUNK_SHIFT		21
+#define MICMEM_CHUNK_SIZE		(1ULL << MICMEM_CHUNK_SHIFT)
+
+/* DMA engine rule: pool offset, card address and length are multiples. */
+#define MICMEM_DMA_ALIGN		64
+
+/* ioctl magic; 0xC8 is unused in Documentation/userspace-api/ioctl. */
+#define MICMEM_IOC_MAGIC		0xC8
+
+/* Feature bits reported in micmem_query.features. */
+#define MICMEM_FEAT_POOL		(1ULL << 0) /* POOL_CREATE and mmap */
+#define MICMEM_FEAT_POOL_PMD		(1ULL << 1) /* pool mapped by 2 MiB PMDs */
+#define MICMEM_FEAT_DMA			(1ULL << 2) /* ATTACH/SUBMIT/WAIT */
+#define MICMEM_FEAT_DUAL_CHANNEL	(1ULL << 3) /* MICMEM_CHAN_AUTO stripes */
+#define MICMEM_FEAT_POLL		(1ULL << 4) /* poll() reports completions */
+
+/**
+ * struct micmem_query - MICMEM_IOC_QUERY: what this driver offers
+ * @api_version:	MICMEM_API_VERSION of the running driver
+ * @num_cards:		number of cards registered right now
+ * @features:		MICMEM_FEAT_* bits
+ * @pool_max_bytes:	largest pool one fd may create (module parameter
+ *			pool_max_mb); RLIMIT_MEMLOCK applies as well
+ * @max_batch:		most descriptors one MICMEM_IOC_SUBMIT accepts
+ * @max_cards:		highest card number + 1 the driver can register
+ * @reserved:		zero
+ */
+struct micmem_query {
+	__u32 api_version;
+	__u32 num_cards;
+	__u64 features;
+	__u64 pool_max_bytes;
+	__u32 max_batch;
+	__u32 max_cards;
+	__u64 reserved[4];
+};
+
+/* Pool flags: none defined yet. */
+#define MICMEM_POOL_VALID_FLAGS		0U
+
+/**
+ * struct micmem_pool_create - MICMEM_IOC_POOL_CREATE: allocate the fd's pool
+ * @size:		in: bytes, a non-zero multiple of MICMEM_CHUNK_SIZE
+ * @flags:		in: must be 0 (MICMEM_POOL_VALID_FLAGS)
+ * @reserved0:		in: zero
+ * @mmap_offset:	out: the offset to pass to mmap()
+ * @reserved:		in: zero
+ *
+ * One pool per file descriptor; a second create fails with -EEXIST.
+ */
+struct micmem_pool_create {
+	__u64 size;
+	__u32 flags;
+	__u32 reserved0;
+	__u64 mmap_offset;
+	__u64 reserved[2];
+};
+
+/* micmem_pool_info.map_mode */
+#define MICMEM_MAP_PMD			1 /* one 2 MiB entry per chunk */
+#define MICMEM_MAP_PTE			2 /* 4 KiB entries (fallback) */
+
+/**
+ * struct micmem_pool_info - MICMEM_IOC_POOL_INFO: the fd's pool
+ * @size:		pool size in bytes
+ * @chunk_size:		MICMEM_CHUNK_SIZE
+ * @nr_chunks:		size / chunk_size
+ * @map_mode:		MICMEM_MAP_PMD or MICMEM_MAP_PTE
+ * @faults:		page faults served for this pool so far
+ * @reserved:		zero
+ */
+struct micmem_pool_info {
+	__u64 size;
+	__u64 chunk_size;
+	__u32 nr_chunks;
+	__u32 map_mode;
+	__u64 faults;
+	__u64 reserved[4];
+};
+
+/* Attach flags: none defined yet. */
+#define MICMEM_ATTACH_VALID_FLAGS	0U
+
+/**
+ * struct micmem_attach - MICMEM_IOC_ATTACH / MICMEM_IOC_DETACH
+ * @card:	card number N of /sys/class/mic/micN
+ * @flags:	must be 0
+ * @reserved:	zero
+ */
+struct micmem_attach {
+	__u32 card;
+	__u32 flags;
+	__u64 reserved[2];
+};
+
+/* micmem_xfer.dir */
+#define MICMEM_DIR_TO_CARD		0 /* pool -> card memory */
+#define MICMEM_DIR_FROM_CARD		1 /* card memory -> pool */
+
+/* micmem_xfer.channel */
+#define MICMEM_CHAN_0			0
+#define MICMEM_CHAN_1			1
+#define MICMEM_CHAN_AUTO		2 /* stripe over both, 2 MiB granularity */
+
+/**
+ * struct micmem_xfer - one transfer of a batch
+ * @pool_offset:	byte offset in the fd's pool (64-byte aligned)
+ * @card_addr:		card physical address (64-byte aligned, inside the
+ *			card's DMA window)
+ * @length:		bytes (non-zero multiple of 64)
+ * @dir:		MICMEM_DIR_*
+ * @channel:		MICMEM_CHAN_*
+ * @flags:		must be 0
+ * @reserved:		zero
+ */
+struct micmem_xfer {
+	__u64 pool_offset;
+	__u64 card_addr;
+	__u64 length;
+	__u8 dir;
+	__u8 channel;
+	__u16 flags;
+	__u32 reserved;
+};
+
+/* Submit flags */
+#define MICMEM_SUBMIT_NONBLOCK		(1U << 0) /* -EAGAIN when a ring is full */
+#define MICMEM_SUBMIT_VALID_FLAGS	MICMEM_SUBMIT_NONBLOCK
+
+/**
+ * struct micmem_submit - MICMEM_IOC_SUBMIT: queue a batch on one card
+ * @card:	an attached card
+ * @flags:	MICMEM_SUBMIT_*
+ * @count:	number of entries at @xfers (1 .. micmem_query.max_batch)
+ * @reserved0:	zero
+ * @xfers:	user pointer to @count struct micmem_xfer
+ * @ticket:	out: identifies the whole batch for MICMEM_IOC_WAIT
+ * @reserved:	zero
+ */
+struct micmem_submit {
+	__u32 card;
+	__u32 flags;
+	__u32 count;
+	__u32 reserved0;
+	__u64 xfers;
+	__u64 ticket;
+	__u64 reserved[2];
+};
+
+/* micmem_wait.deadline_ns special values */
+#define MICMEM_WAIT_NO_BLOCK		0ULL
+#define MICMEM_WAIT_FOREVER		(~0ULL)
+
+/* Wait flags: none defined yet. */
+#define MICMEM_WAIT_VALID_FLAGS		0U
+
+/* micmem_wait.error_class */
+#define MICMEM_ERR_NONE			0
+#define MICMEM_ERR_CHANNEL		1 /* the DMA engine reported an error */
+#define MICMEM_ERR_CARD_LOST		2 /* card removed or not responding */
+#define MICMEM_ERR_CARD_RESET		3 /* cancelled by a card reset */
+
+/**
+ * struct micmem_wait - MICMEM_IOC_WAIT: wait for a ticket
+ * @ticket:		in: from MICMEM_IOC_SUBMIT on this fd
+ * @deadline_ns:	in: absolute CLOCK_MONOTONIC deadline in ns, or
+ *			MICMEM_WAIT_NO_BLOCK / MICMEM_WAIT_FOREVER
+ * @flags:		in: must be 0
+ * @failed_xfer:	out: index in the batch of the first failed transfer
+ * @error:		out: negative errno of that failure, 0 on success
+ * @error_class:	out: MICMEM_ERR_*
+ * @reserved:		zero
+ *
+ * Returns 0 when the batch completed, -ETIME when the deadline passed
+ * first, or the batch's error (-EIO, -ENODEV, -ECANCELED) with @failed_xfer
+ * and @error_class filled in.
+ */
+struct micmem_wait {
+	__u64 ticket;
+	__u64 deadline_ns;
+	__u32 flags;
+	__u32 failed_xfer;
+	__s32 error;
+	__u32 error_class;
+	__u64 reserved[2];
+};
+
+#define MICMEM_IOC_QUERY	_IOR(MICMEM_IOC_MAGIC, 0x00, struct micmem_query)
+#define MICMEM_IOC_POOL_CREATE	_IOWR(MICMEM_IOC_MAGIC, 0x01, struct micmem_pool_create)
+#define MICMEM_IOC_POOL_INFO	_IOR(MICMEM_IOC_MAGIC, 0x02, struct micmem_pool_info)
+#define MICMEM_IOC_ATTACH	_IOW(MICMEM_IOC_MAGIC, 0x03, struct micmem_attach)
+#define MICMEM_IOC_DETACH	_IOW(MICMEM_IOC_MAGIC, 0x04, struct micmem_attach)
+#define MICMEM_IOC_SUBMIT	_IOWR(MICMEM_IOC_MAGIC, 0x05, struct micmem_submit)
+#define MICMEM_IOC_WAIT		_IOWR(MICMEM_IOC_MAGIC, 0x06, struct micmem_wait)
+
+#endif /* _UAPI_LINUX_MICMEM_H */

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/mic/ctrl: one control node for every card.  Each open file is a
+ * struct micmem_ctx; ioctls are dispatched from here to the file that owns
+ * the concept (pool.c, submit.c, ...).
+ */
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/micmem.h>
+
+#include "micmem.h"
+
+static int micmem_open(struct inode *inode, struct file *file)
+{
+	struct micmem_ctx *ctx;
+
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	if (!ctx)
+		return -ENOMEM;
+	mutex_init(&ctx->lock);
+	file->private_data = ctx;
+	return 0;
+}
+
+static int micmem_release(struct inode *inode, struct file *file)
+{
+	struct micmem_ctx *ctx = file->private_data;
+
+	mutex_destroy(&ctx->lock);
+	kfree(ctx);
+	return 0;
+}
+
+static u64 micmem_features(void)
+{
+	return 0;
+}
+
+static long micmem_ioctl_query(void __user *arg)
+{
+	struct micmem_query q;
+
+	memset(&q, 0, sizeof(q));
+	q.api_version = MICMEM_API_VERSION;
+	q.num_cards = micmem_card_count();
+	q.features = micmem_features();
+	q.max_cards = MICMEM_MAX_CARDS;
+	if (copy_to_user(arg, &q, sizeof(q)))
+		return -EFAULT;
+	return 0;
+}
+
+static long micmem_ioctl(struct file *file, unsigned int cmd,
+			 unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case MICMEM_IOC_QUERY:
+		return micmem_ioctl_query(uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations micmem_fops = {
+	.owner		= THIS_MODULE,
+	.open		= micmem_open,
+	.release	= micmem_release,
+	.unlocked_ioctl	= micmem_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
+
+static struct miscdevice micmem_misc = {
+	.minor		= MISC_DYNAMIC_MINOR,
+	.name		= "mic_ctrl",
+	.nodename	= "mic/ctrl",
+	.mode		= 0600,
+	.fops		= &micmem_fops,
+};
+
+int micmem_cdev_init(void)
+{
+	return misc_register(&micmem_misc);
+}
+
+void micmem_cdev_exit(void)
+{
+	misc_deregister(&micmem_misc);
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * micmem driver core: cards, file contexts and what the core files share.
+ *
+ * Locking overview (each lock is documented again where it is declared):
+ *  - micmem_cards_lock (card.c): the card registry only (add, remove,
+ *    lookup by number).  Never held across I/O.  There is no global lock
+ *    on any data path.
+ *  - micmem_ctx.lock: one file descriptor's pool and attachments.
+ *  - per card and per channel locks live in the x100 code.
+ *
+ * Lifetime: a card is reference counted.  The registry, every fd that has
+ * it attached, and every in-flight batch hold a reference.  Removal
+ * (micmem_card_remove) detaches the hardware at once; the struct lives on
+ * until the last reference is dropped, and every operation on a removed
+ * card fails with -ENODEV.
+ */
+#ifndef _MICMEM_CORE_H
+#define _MICMEM_CORE_H
+
+#include <linux/kref.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/types.h>
+
+#include "../include/micmem_hw.h"
+
+#define MICMEM_MAX_CARDS	256
+#define MICMEM_DRV_NAME		"micmem"
+
+struct micmem_card {
+	struct kref ref;
+	int id;				/* N of micN; fixed for life */
+	struct micmem_hw *hw;		/* NULL once removed */
+	struct device *dev;		/* /sys/class/mic/micN */
+	bool removed;			/* set once by micmem_card_remove */
+};
+
+/* One open file of /dev/mic/ctrl. */
+struct micmem_ctx {
+	struct mutex lock;		/* protects the fields below */
+};
+
+/* card.c: registry */
+struct micmem_card *micmem_card_get(unsigned int id);
+void micmem_card_put(struct micmem_card *card);
+unsigned int micmem_card_count(void);
+
+/* main.c */
+extern struct class *micmem_class;
+
+/* cdev.c */
+int micmem_cdev_init(void);
+void micmem_cdev_exit(void);
+
+/* sysfs.c */
+extern const struct attribute_group *micmem_card_groups[];
+
+#endif /* _MICMEM_CORE_H */
