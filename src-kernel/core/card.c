@@ -125,7 +125,7 @@ void micmem_card_remove(struct micmem_hw *hw)
 }
 EXPORT_SYMBOL_GPL(micmem_card_remove);
 
-irqreturn_t micmem_card_interrupt(struct micmem_hw *hw)
+irqreturn_t micmem_card_interrupt(struct micmem_hw *hw, unsigned int vector)
 {
 	struct micmem_card *card;
 	irqreturn_t ret = IRQ_NONE;

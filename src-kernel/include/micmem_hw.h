@@ -44,6 +44,11 @@ struct micmem_hw_ops {
  * @revision:		PCI revision id: 0x00 A0, 0x10 B0, 0x11 B1, 0x20 C0
  * @aperture_size:	bytes of card memory reachable through BAR 0
  * @bus:		"pci" or "sim", shown in sysfs only
+ * @nr_vectors:	interrupt vectors the glue set up.  With MICMEM_HW_VECTORS
+ *			(MSI-X) vector v receives the SICR0 sources routed to
+ *			it in MXAR v and auto-clears (SIAC0), so the handler
+ *			needs no MMIO read; with 1 (MSI or INTx) the handler
+ *			reads and acknowledges SICR0.
  * @card:		set by micmem_card_add(), NULL before and after
  */
 struct micmem_hw {
@@ -53,6 +58,7 @@ struct micmem_hw {
 	u8 revision;
 	u64 aperture_size;
 	const char *bus;
+	unsigned int nr_vectors;
 	struct micmem_card *card;
 };
 
@@ -71,10 +77,13 @@ struct micmem_hw {
 int micmem_card_add(struct micmem_hw *hw);
 void micmem_card_remove(struct micmem_hw *hw);
 
+/* MSI-X vectors the driver asks for: DMA channel 0, DMA channel 1, other */
+#define MICMEM_HW_VECTORS	3
+
 /*
  * The glue calls this from its interrupt handler (hard-irq context) for
- * every interrupt the card raises.
+ * every interrupt the card raises on @vector (0 .. nr_vectors - 1).
  */
-irqreturn_t micmem_card_interrupt(struct micmem_hw *hw);
+irqreturn_t micmem_card_interrupt(struct micmem_hw *hw, unsigned int vector);
 
 #endif /* _MICMEM_HW_H */
