@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tap.h - micmem's small TAP 13 test harness.
+ *
+ *   #include "tap.h"
+ *
+ *   TEST(query_reports_version)
+ *   {
+ *           int fd = open("/dev/mic/ctrl", O_RDWR);
+ *
+ *           ASSERT_OK(fd);
+ *           EXPECT_EQ(q.api_version, MICMEM_API_VERSION);
+ *   }
+ *
+ *   TEST_TIMEOUT(slow_case, 120) { ... }
+ *
+ *   TEST_MAIN()
+ *
+ * Every case runs in its own forked child, in its own process group, so a
+ * crash, a failed ASSERT or a hang only ends that case.  Everything the
+ * child writes to stdout or stderr is relayed with a "# " prefix, so it can
+ * never be mistaken for a TAP result line.  Cases run in source order.
+ *
+ * ASSERT_* end the case on failure, EXPECT_* record the failure and go on.
+ * Integer comparisons convert both sides to long long (pointers work too on
+ * 64-bit).  _ERRNO(expr, E) wants expr == -1 with errno == E; _OK(expr)
+ * wants expr >= 0.  Failures in processes the case forks itself are not
+ * seen by the harness: report them through the exit status.
+ *
+ * Command line: "-t NAME" (repeatable) runs only the named cases, "-l" lists
+ * them.  Exit status 0 iff no case failed.
+ */
+#ifndef MICMEM_TAP_H
+#define MICMEM_TAP_H
+
+#include <errno.h>
+#include <string.h>
+
+struct tap_case {
+	const char *name;
+	void (*fn)(void);
+	const char *file;
+	int line;
+	unsigned int timeout;		/* seconds */
+	struct tap_case *next;
+};
+
+void tap_register(struct tap_case *tc);
+int tap_main(int argc, char **argv);
+
+/* Internal helpers of the macros below. */
+void tap_fail_(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void tap_abort_(void) __attribute__((noreturn));
+void tap_skip_(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2), noreturn));
+void tap_log_(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#define TAP_DEFAULT_TIMEOUT	60
+
+#define TEST_TIMEOUT(name, seconds)					\
+	static void tap_fn_##name(void);				\
+	static struct tap_case tap_case_##name = {			\
+		#name, tap_fn_##name, __FILE__, __LINE__, (seconds), 0	\
+	};								\
+	static void __attribute__((constructor)) tap_reg_##name(void)	\
+	{								\
+		tap_register(&tap_case_##name);				\
+	}								\
+	static void tap_fn_##name(void)
+
+#define TEST(name)	TEST_TIMEOUT(name, TAP_DEFAULT_TIMEOUT)
+
+#define TEST_MAIN()							\
+	int main(int argc, char **argv)					\
+	{								\
+		return tap_main(argc, argv);				\
+	}
+
+#define SKIP(...)	tap_skip_(__VA_ARGS__)
+#define TH_LOG(...)	tap_log_(__FILE__, __LINE__, __VA_ARGS__)
+
+#define TAP_FAIL_(fatal, ...) do {					\
+	tap_fail_(__FILE__, __LINE__, __VA_ARGS__);			\
+	if (fatal)							\
+		tap_abort_();						\
+} while (0)
+
+#define TAP_CMP_(fatal, a, op, b, sa, sb) do {				\
+	long long tap_a_ = (long long)(a);				\
+	long long tap_b_ = (long long)(b);				\
+									\
+	if (!(tap_a_ op tap_b_))					\
+		TAP_FAIL_(fatal, "expected %s %s %s, got %lld vs %lld",	\
+			  sa, #op, sb, tap_a_, tap_b_);			\
+} while (0)
+
+#define TAP_BOOL_(fatal, x, want, sx) do {				\
+	if (!!(x) != (want))						\
+		TAP_FAIL_(fatal, "expected %s to be %s", sx,		\
+			  (want) ? "true" : "false");			\
+} while (0)
+
+#define TAP_STREQ_(fatal, a, b, sa, sb) do {				\
+	const char *tap_a_ = (a), *tap_b_ = (b);			\
+									\
+	if (!tap_a_ || !tap_b_ || strcmp(tap_a_, tap_b_))		\
+		TAP_FAIL_(fatal, "expected %s == %s, got \"%s\" vs \"%s\"", \
+			  sa, sb, tap_a_ ? tap_a_ : "(null)",		\
+			  tap_b_ ? tap_b_ : "(null)");			\
+} while (0)
+
+#define TAP_ERRNO_(fatal, expr, e, sexpr, se) do {			\
+	long long tap_r_;						\
+	int tap_e_;							\
+									\
+	errno = 0;							\
+	tap_r_ = (long long)(expr);					\
+	tap_e_ = errno;							\
+	if (tap_r_ != -1 || tap_e_ != (e))				\
+		TAP_FAIL_(fatal, "expected %s to fail with %s (%s), got %lld, errno %d (%s)", \
+			  sexpr, se, strerror(e), tap_r_, tap_e_,	\
+			  strerror(tap_e_));				\
+} while (0)
+
+#define TAP_OK_(fatal, expr, sexpr) do {				\
+	long long tap_r_;						\
+	int tap_e_;							\
+									\
+	errno = 0;							\
+	tap_r_ = (long long)(expr);					\
+	tap_e_ = errno;							\
+	if (tap_r_ < 0)							\
+		TAP_FAIL_(fatal, "%s failed: returned %lld, errno %d (%s)", \
+			  sexpr, tap_r_, tap_e_, strerror(tap_e_));	\
+} while (0)
+
+#define ASSERT_EQ(a, b)		TAP_CMP_(1, a, ==, b, #a, #b)
+#define ASSERT_NE(a, b)		TAP_CMP_(1, a, !=, b, #a, #b)
+#define ASSERT_LT(a, b)		TAP_CMP_(1, a, <, b, #a, #b)
+#define ASSERT_LE(a, b)		TAP_CMP_(1, a, <=, b, #a, #b)
+#define ASSERT_GT(a, b)		TAP_CMP_(1, a, >, b, #a, #b)
+#define ASSERT_GE(a, b)		TAP_CMP_(1, a, >=, b, #a, #b)
+#define ASSERT_TRUE(x)		TAP_BOOL_(1, x, 1, #x)
+#define ASSERT_FALSE(x)		TAP_BOOL_(1, x, 0, #x)
+#define ASSERT_STREQ(a, b)	TAP_STREQ_(1, a, b, #a, #b)
+#define ASSERT_ERRNO(expr, e)	TAP_ERRNO_(1, expr, e, #expr, #e)
+#define ASSERT_OK(expr)		TAP_OK_(1, expr, #expr)
+
+#define EXPECT_EQ(a, b)		TAP_CMP_(0, a, ==, b, #a, #b)
+#define EXPECT_NE(a, b)		TAP_CMP_(0, a, !=, b, #a, #b)
+#define EXPECT_LT(a, b)		TAP_CMP_(0, a, <, b, #a, #b)
+#define EXPECT_LE(a, b)		TAP_CMP_(0, a, <=, b, #a, #b)
+#define EXPECT_GT(a, b)		TAP_CMP_(0, a, >, b, #a, #b)
+#define EXPECT_GE(a, b)		TAP_CMP_(0, a, >=, b, #a, #b)
+#define EXPECT_TRUE(x)		TAP_BOOL_(0, x, 1, #x)
+#define EXPECT_FALSE(x)		TAP_BOOL_(0, x, 0, #x)
+#define EXPECT_STREQ(a, b)	TAP_STREQ_(0, a, b, #a, #b)
+#define EXPECT_ERRNO(expr, e)	TAP_ERRNO_(0, expr, e, #expr, #e)
+#define EXPECT_OK(expr)		TAP_OK_(0, expr, #expr)
+
+#endif /* MICMEM_TAP_H */
