@@ -97,7 +97,9 @@ void tap_log_(const char *file, int line, const char *fmt, ...)
 } while (0)
 
 #define TAP_BOOL_(fatal, x, want, sx) do {				\
-	if (!!(x) != (want))						\
+	int tap_v_ = !!(x);						\
+									\
+	if (tap_v_ != (want))						\
 		TAP_FAIL_(fatal, "expected %s to be %s", sx,		\
 			  (want) ? "true" : "false");			\
 } while (0)

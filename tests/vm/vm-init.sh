@@ -20,7 +20,9 @@ report() {
 	poweroff -f
 }
 
-insmod /lib/modules/configfs.ko || report 125
+if [ -f /lib/modules/configfs.ko ]; then
+	insmod /lib/modules/configfs.ko || report 125
+fi
 mount -t configfs configfs /sys/kernel/config || report 125
 if [ "$MICMEM_LOAD" = 1 ]; then
 	insmod /lib/modules/micmem.ko || report 125
