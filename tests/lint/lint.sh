@@ -1,0 +1,112 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# lint.sh: the checks of the 'lint' suite, one per invocation.
+#
+#   lint.sh checkpatch SRCROOT CHECKPATCH_DIR
+#   lint.sh kbuild     SRCROOT OUTDIR KDIR      W=1 build, KCFLAGS=-Werror
+#   lint.sh sparse     SRCROOT OUTDIR KDIR      C=2: sparse on every file
+#   lint.sh rt         SRCROOT OUTDIR RT_KDIR   W=1 build against PREEMPT_RT
+#
+# KDIR "auto" is the VM's cloud kernel (tests/vm/vm-kernel.sh), RT_KDIR
+# "auto" the newest installed Debian -rt-amd64 headers.  Any warning fails.
+# Missing prerequisites exit 77 (meson: skipped), or 1 when CI is set.
+# Exit code protocol; the offending lines are printed.
+
+set -u
+check=$1
+src=$2
+
+missing() {
+	echo "missing prerequisite: $*"
+	[ -n "${CI:-}" ] && exit 1
+	exit 77
+}
+
+# Kernel C sources that must be checkpatch-clean: the modules and the
+# harness self-test module.
+kernel_sources() {
+	find "$src/src-kernel" "$src/tests/vm/selftest" -type f \
+		\( -name '*.c' -o -name '*.h' \) ! -name '*.mod.c' | sort
+}
+
+# Builds into $1 with make arguments $3..., against $2; prints the output
+# and fails on any warning or error line.
+build_clean() {
+	local out=$1 kdir=$2 log rc
+	shift 2
+	log=$(mktemp) || exit 1
+	"$src/src-kernel/kbuild.sh" --kdir "$kdir" "$src" "$out" "$@" > "$log" 2>&1
+	rc=$?
+	cat "$log"
+	if [ "$rc" != 0 ]; then
+		echo "FAIL: the build failed (status $rc)"
+		rm -f "$log"
+		exit 1
+	fi
+	if grep -Eiq 'warning:|error:' "$log"; then
+		echo "FAIL: the build printed warnings:"
+		grep -Ei 'warning:|error:' "$log"
+		rm -f "$log"
+		exit 1
+	fi
+	rm -f "$log"
+	echo "clean: $*"
+}
+
+find_kdir() {
+	local kdir=$1
+	if [ "$kdir" = auto ]; then
+		# shellcheck source=tests/vm/vm-kernel.sh
+		. "$src/tests/vm/vm-kernel.sh"
+		vm_find_kernel || missing "Debian cloud kernel headers (apt-get install linux-image-cloud-amd64 linux-headers-cloud-amd64)"
+		kdir=$vm_kdir
+	fi
+	[ -d "$kdir" ] || missing "kernel build directory $kdir"
+	echo "$kdir"
+}
+
+case "$check" in
+checkpatch)
+	dir=$3
+	[ -x "$dir/checkpatch.pl" ] || [ -f "$dir/checkpatch.pl" ] ||
+		missing "checkpatch.pl (apt-get install linux-source-6.1)"
+	command -v perl > /dev/null || missing "perl"
+	mapfile -t files < <(kernel_sources)
+	[ "${#files[@]}" -gt 0 ] || { echo "FAIL: no kernel sources found"; exit 1; }
+	cd "$src" || exit 1
+	# FILE_PATH_CHANGES only applies to patches touching MAINTAINERS.
+	perl "$dir/checkpatch.pl" --no-tree --strict --quiet --show-types \
+		--ignore FILE_PATH_CHANGES -f "${files[@]#"$src"/}"
+	rc=$?
+	[ "$rc" = 0 ] && echo "checkpatch --strict: ${#files[@]} files clean"
+	exit "$rc"
+	;;
+kbuild)
+	kdir=$(find_kdir "$4") || exit $?
+	build_clean "$3" "$kdir" W=1 KCFLAGS=-Werror
+	;;
+sparse)
+	command -v sparse > /dev/null || missing "sparse (apt-get install sparse)"
+	kdir=$(find_kdir "$4") || exit $?
+	build_clean "$3" "$kdir" C=2
+	;;
+rt)
+	kdir=$4
+	if [ "$kdir" = auto ]; then
+		kdir=
+		for d in $(ls -d /lib/modules/*-rt-amd64/build 2>/dev/null | sort -V -r); do
+			[ -d "$d" ] && { kdir=$d; break; }
+		done
+		[ -n "$kdir" ] || missing "PREEMPT_RT headers (apt-get install linux-headers-rt-amd64)"
+	fi
+	[ -d "$kdir" ] || missing "kernel build directory $kdir"
+	grep -qs '^CONFIG_PREEMPT_RT=y' "$kdir/.config" ||
+		missing "$kdir is not a PREEMPT_RT kernel"
+	build_clean "$3" "$kdir" W=1 KCFLAGS=-Werror
+	;;
+*)
+	echo "lint.sh: unknown check $check" >&2
+	exit 2
+	;;
+esac
