@@ -59,10 +59,8 @@ ssize_t sim_cfg_store_u32(struct config_item *item, const char *page,
 		ret = -EBUSY;
 		goto out;
 	}
-	ret = kstrtou32(page, 0, &val);
-	if (ret)
-		goto out;
-	if (val < min || val > max) {
+	/* Out of range for u32 (-ERANGE) is just as invalid. */
+	if (kstrtou32(page, 0, &val) || val < min || val > max) {
 		ret = -EINVAL;
 		goto out;
 	}
@@ -140,10 +138,8 @@ static ssize_t sim_cfg_device_id_store(struct config_item *item,
 		ret = -EBUSY;
 		goto out;
 	}
-	ret = kstrtou16(page, 0, &id);
-	if (ret)
-		goto out;
-	if (id < SIM_DEVICE_ID_MIN || id > SIM_DEVICE_ID_MAX) {
+	if (kstrtou16(page, 0, &id) || id < SIM_DEVICE_ID_MIN ||
+	    id > SIM_DEVICE_ID_MAX) {
 		ret = -EINVAL;
 		goto out;
 	}
@@ -186,9 +182,8 @@ static ssize_t sim_cfg_live_store(struct config_item *item, const char *page,
 	bool live;
 	int ret = 0;
 
-	ret = kstrtobool(page, &live);
-	if (ret)
-		return ret;
+	if (kstrtobool(page, &live))
+		return -EINVAL;
 
 	mutex_lock(&card->cfg_lock);
 	if (live && !card->live)

@@ -14,8 +14,11 @@
  *   mem_pages     card memory pages allocated so far
  *   vanish        1: the card fell off the bus (reads all-ones, writes and
  *                 interrupts lost, models stop); 0: registers respond again
- *   peek_offset, peek         what a host read of the register at
- *                 peek_offset returns now (not counted)
+ *   peek_offset   register offset for peek and poke
+ *   peek          what a host read of that register returns now
+ *   poke          write: a host write of the value to that register, with
+ *                 its side effects (peek and poke are not counted)
+ *   raise         write: the card raises these SICR0 sources
  * Models add their own knobs with sim_knobs_add().
  */
 #include <linux/debugfs.h>
@@ -70,7 +73,7 @@ static ssize_t sim_knob_write(struct file *file, const char __user *ubuf,
 		return -EPERM;
 	ret = kstrtou64_from_user(ubuf, count, 0, &val);
 	if (ret)
-		return ret;
+		return ret == -ERANGE ? -EINVAL : ret;
 	mutex_lock(&card->knob_lock);
 	ret = card->knobs_live ? kf->knob->set(card, kf->knob->arg, val) :
 				 -ENODEV;
@@ -244,6 +247,22 @@ static int sim_peek_get(struct sim_card *card, unsigned long arg, u64 *val)
 	return 0;
 }
 
+static int sim_poke_set(struct sim_card *card, unsigned long arg, u64 val)
+{
+	if (val > U32_MAX)
+		return -EINVAL;
+	sim_reg_poke(card, card->peek_offset, val);
+	return 0;
+}
+
+static int sim_raise_set(struct sim_card *card, unsigned long arg, u64 val)
+{
+	if (val > U32_MAX)
+		return -EINVAL;
+	sim_raise_interrupt(card, val);
+	return 0;
+}
+
 static const struct sim_knob sim_core_knobs[] = {
 	{ "mmio_reset", NULL, sim_mmio_reset_set },
 	{ "mmio_reads", sim_mmio_reads_get, NULL },
@@ -257,6 +276,8 @@ static const struct sim_knob sim_core_knobs[] = {
 	{ "vanish", sim_vanish_get, sim_vanish_set },
 	{ "peek_offset", sim_peek_offset_get, sim_peek_offset_set },
 	{ "peek", sim_peek_get, NULL },
+	{ "poke", NULL, sim_poke_set },
+	{ "raise", NULL, sim_raise_set },
 };
 
 static_assert(MICMEM_HW_VECTORS == 3);

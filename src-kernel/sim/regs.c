@@ -118,6 +118,19 @@ static u32 sim_reg_dispatch_read(struct sim_card *card, u32 off)
 	return val;
 }
 
+/* Model view of a host write; reg_lock held, no counting. */
+static void sim_reg_dispatch_write(struct sim_card *card, u32 off, u32 val)
+{
+	if (card->vanished)
+		return;
+	if (sim_irq_reg(off))
+		sim_irq_reg_write(card, off, val);
+	else if (sim_dma_reg(off))
+		sim_dma_reg_write(card, off, val);
+	else
+		sim_boot_reg_write(card, off, val);
+}
+
 static u32 sim_hw_read32(struct micmem_hw *hw, u32 off)
 {
 	struct sim_card *card = sim_card_from_hw(hw);
@@ -142,20 +155,12 @@ static void sim_hw_write32(struct micmem_hw *hw, u32 off, u32 val)
 	unsigned long flags;
 
 	spin_lock_irqsave(&card->reg_lock, flags);
-	if (!sim_reg_valid(off)) {
+	if (sim_reg_valid(off)) {
+		card->mmio_writes[off / 4]++;
+		sim_reg_dispatch_write(card, off, val);
+	} else {
 		card->mmio_bad++;
-		goto out;
 	}
-	card->mmio_writes[off / 4]++;
-	if (card->vanished)
-		goto out;
-	if (sim_irq_reg(off))
-		sim_irq_reg_write(card, off, val);
-	else if (sim_dma_reg(off))
-		sim_dma_reg_write(card, off, val);
-	else
-		sim_boot_reg_write(card, off, val);
-out:
 	spin_unlock_irqrestore(&card->reg_lock, flags);
 }
 
@@ -188,6 +193,18 @@ u32 sim_reg_peek(struct sim_card *card, u32 off)
 	val = sim_reg_dispatch_read(card, off);
 	spin_unlock_irqrestore(&card->reg_lock, flags);
 	return val;
+}
+
+/* A host write of @val to @off, with its side effects, not counted. */
+void sim_reg_poke(struct sim_card *card, u32 off, u32 val)
+{
+	unsigned long flags;
+
+	if (!sim_reg_valid(off))
+		return;
+	spin_lock_irqsave(&card->reg_lock, flags);
+	sim_reg_dispatch_write(card, off, val);
+	spin_unlock_irqrestore(&card->reg_lock, flags);
 }
 
 u32 sim_reg_get(struct sim_card *card, u32 off)

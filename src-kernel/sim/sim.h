@@ -181,6 +181,7 @@ void sim_regs_free(struct sim_card *card);
 void sim_regs_reset(struct sim_card *card);
 int sim_reg_name(u32 off, char *buf, size_t len);
 u32 sim_reg_peek(struct sim_card *card, u32 off);
+void sim_reg_poke(struct sim_card *card, u32 off, u32 val);
 
 /* Card-internal register access (no MMIO counting, vanish ignored). */
 static inline u32 __sim_reg_get(struct sim_card *card, u32 off)
