@@ -84,7 +84,10 @@ void sim_raise_interrupt(struct sim_card *card, u32 sources)
 	spin_unlock_irqrestore(&card->reg_lock, flags);
 }
 
-/* Hard-irq context. */
+/*
+ * Hard-irq context; on PREEMPT_RT the irq_work thread, as interrupt
+ * handlers are threaded there.
+ */
 static void sim_irq_work_fn(struct irq_work *work)
 {
 	struct sim_card *card = container_of(work, struct sim_card, irq_work);
@@ -119,7 +122,8 @@ static void sim_irq_work_fn(struct irq_work *work)
 
 void sim_irq_init(struct sim_card *card)
 {
-	card->irq_work = IRQ_WORK_INIT_HARD(sim_irq_work_fn);
+	/* Not IRQ_WORK_HARD: the driver's handler takes spinlock_t locks. */
+	init_irq_work(&card->irq_work, sim_irq_work_fn);
 	card->irq_pending = 0;
 	card->irq_on = false;
 	memset(card->irq_count, 0, sizeof(card->irq_count));

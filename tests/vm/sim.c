@@ -564,6 +564,52 @@ TEST(knob_errors)
 	ASSERT_EQ(micsim_del(c), 0);
 }
 
+/*
+ * The driver numbers cards 0 .. max_cards - 1: one more card cannot go
+ * live, the writer of "live" gets the driver's error, and the card is
+ * left as it was (offline, no debugfs, no class device).
+ */
+TEST_TIMEOUT(probe_error_reaches_the_live_writer, 120)
+{
+	int fd = open_ctrl(), i, n, made = 0, max;
+	struct micmem_query q;
+	char name[32], path[256], buf[64];
+
+	memset(&q, 0, sizeof(q));
+	ASSERT_OK(ioctl(fd, MICMEM_IOC_QUERY, &q));
+	close(fd);
+	max = q.max_cards - q.num_cards;
+	ASSERT_LE(max, 256);
+	for (i = 0; i < max; i++) {
+		snprintf(name, sizeof(name), "s_full%d", i);
+		n = micsim_add(name, "memsize_mb=64", NULL);
+		if (n < 0)
+			break;
+		made++;
+	}
+	ASSERT_EQ(made, max);
+	cfg_path(path, sizeof(path), "s_full", NULL);
+	ASSERT_OK(mkdir(path, 0755));
+	EXPECT_EQ(micsim_set("s_full", "live", "1"), -ENOSPC);
+	EXPECT_STREQ(attr_get("s_full", "live", buf, sizeof(buf)), "0");
+	EXPECT_STREQ(attr_get("s_full", "card", buf, sizeof(buf)), "-1");
+	EXPECT_FALSE(debugfs_dir_exists("s_full"));
+	/* Attributes are writable again: the card is not live. */
+	EXPECT_EQ(micsim_set("s_full", "memsize_mb", "128"), 0);
+
+	/* With a number free again, the same description goes live. */
+	ASSERT_EQ(micsim_del("s_full0"), 0);
+	EXPECT_EQ(micsim_set("s_full", "live", "1"), 0);
+	n = atoi(attr_get("s_full", "card", buf, sizeof(buf)));
+	EXPECT_GE(n, 0);
+	EXPECT_TRUE(class_dir_exists(n));
+	EXPECT_EQ(micsim_del("s_full"), 0);
+	for (i = 1; i < made; i++) {
+		snprintf(name, sizeof(name), "s_full%d", i);
+		EXPECT_EQ(micsim_del(name), 0);
+	}
+}
+
 static long delete_module(const char *name)
 {
 	return syscall(SYS_delete_module, name, O_NONBLOCK);
