@@ -9,6 +9,7 @@
 #include <linux/slab.h>
 
 #include "micmem.h"
+#include "../x100/x100.h"
 
 /*
  * micmem_cards_lock protects micmem_cards (number -> card) and nothing
@@ -57,6 +58,7 @@ unsigned int micmem_card_count(void)
 int micmem_card_add(struct micmem_hw *hw)
 {
 	struct micmem_card *card;
+	struct device *dev;
 	int ret;
 
 	if (!hw || !hw->ops || !hw->ops->read32 || !hw->ops->write32 ||
@@ -76,12 +78,19 @@ int micmem_card_add(struct micmem_hw *hw)
 		goto err_free;
 	card->id = ret;
 
-	card->dev = device_create(micmem_class, hw->dev, MKDEV(0, 0), card,
-				  "mic%d", card->id);
-	if (IS_ERR(card->dev)) {
-		ret = PTR_ERR(card->dev);
+	/* Card state is valid before the class device shows it. */
+	ret = mic_x100_probe(card);
+	if (ret)
 		goto err_idr;
+
+	dev = device_create(micmem_class, hw->dev, MKDEV(0, 0), card,
+			    "mic%d", card->id);
+	if (IS_ERR(dev)) {
+		ret = PTR_ERR(dev);
+		goto err_x100;
 	}
+	/* the card-state works notify "state" through it from now on */
+	WRITE_ONCE(card->dev, dev);
 
 	/* Publish last: from here on, fds can find the card. */
 	mutex_lock(&micmem_cards_lock);
@@ -91,6 +100,8 @@ int micmem_card_add(struct micmem_hw *hw)
 	hw->card = card;
 	return 0;
 
+err_x100:
+	mic_x100_remove(card);
 err_idr:
 	mutex_lock(&micmem_cards_lock);
 	idr_remove(&micmem_cards, card->id);
@@ -119,6 +130,8 @@ void micmem_card_remove(struct micmem_hw *hw)
 	synchronize_rcu();
 
 	card->removed = true;
+	/* stops the card's works and DMA; sysfs fails with -ENODEV after */
+	mic_x100_remove(card);
 	device_unregister(card->dev);
 	card->hw = NULL;
 	micmem_card_put(card);

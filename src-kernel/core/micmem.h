@@ -24,6 +24,7 @@
 #include <linux/types.h>
 
 #include "../include/micmem_hw.h"
+#include "../x100/state.h"
 
 #define MICMEM_MAX_CARDS	256
 #define MICMEM_DRV_NAME		"micmem"
@@ -34,6 +35,16 @@ struct micmem_card {
 	struct micmem_hw *hw;		/* NULL once removed */
 	struct device *dev;		/* /sys/class/mic/micN */
 	bool removed;			/* set once by micmem_card_remove */
+
+	/*
+	 * Card management (x100/state.h): @state changes only under
+	 * @state_lock, a mutex taken in process context by the state
+	 * attribute's writes, the card's op and health works, probe and
+	 * remove; never on DMA paths.  Readers may use READ_ONCE(@state).
+	 */
+	struct mutex state_lock;
+	enum mic_state state;
+	struct mic_mgmt mgmt;
 };
 
 /* One open file of /dev/mic/ctrl. */

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Card reset (fact sheet D.4): clear SCRATCH2 so a stale "ready" is not
+ * seen, set RGCR bit 0, leave the card alone for reset_settle_ms, then poll
+ * SCRATCH2 bit 0 until the bootstrap reports ready.  Post code "F2"/"F4"
+ * (GDDR training / memory preservation failed) re-issues the reset, as
+ * MPSS did; other failure codes, a post code of 0, or the timeout end in
+ * "reset failed"; all-ones means the card is lost.
+ *
+ * The request returns once the reset is issued; the op work (state.c)
+ * polls from then on, so no sysfs writer and no lock waits for the card.
+ */
+#include <linux/device.h>
+#include <linux/errno.h>
+#include <linux/jiffies.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+
+#include "../core/micmem.h"
+#include "dma.h"
+#include "mgmt.h"
+#include "regs.h"
+#include "x100.h"
+
+/* Defaults follow the fact sheet (D.4): >= 1 s settle, 1 s polls, 300 s. */
+static unsigned int reset_settle_ms = 1000;
+module_param(reset_settle_ms, uint, 0644);
+MODULE_PARM_DESC(reset_settle_ms,
+		 "Time to leave a card alone after triggering a reset, ms");
+
+static unsigned int reset_poll_ms = 1000;
+module_param(reset_poll_ms, uint, 0644);
+MODULE_PARM_DESC(reset_poll_ms, "Poll period while a reset runs, ms");
+
+static unsigned int reset_timeout_ms = 300000;
+module_param(reset_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(reset_timeout_ms,
+		 "Time a reset may take after the settle delay, ms");
+
+static unsigned int reset_retries = 2;
+module_param(reset_retries, uint, 0644);
+MODULE_PARM_DESC(reset_retries,
+		 "Resets re-issued when the bootstrap posts F2 or F4");
+
+static void mic_reset_issue(struct micmem_card *card)
+{
+	unsigned int settle = READ_ONCE(reset_settle_ms);
+	u32 rgcr;
+
+	card->mgmt.resets++;
+	mic_wr(card, MIC_SCRATCH(2), 0);
+	rgcr = mic_rd(card, MIC_RGCR);
+	if (rgcr == MIC_POSTCODE_LOST)	/* not answering: set only our bit */
+		rgcr = 0;
+	mic_wr(card, MIC_RGCR, rgcr | MIC_RGCR_RESET);
+	card->mgmt.deadline = jiffies +
+		msecs_to_jiffies(settle + READ_ONCE(reset_timeout_ms));
+	mic_state_schedule(card, settle);
+}
+
+/* Cancel DMA and any boot in progress, then reset.  Locked. */
+void mic_reset_begin(struct micmem_card *card)
+{
+	lockdep_assert_held(&card->state_lock);
+
+	mic_state_set(card, MIC_STATE_RESETTING, 0);
+	mic_dma_stop(card, -ECANCELED);
+	card->mgmt.resets = 0;
+	mic_reset_issue(card);
+}
+
+/*
+ * At probe: the bootstrap is still running from power-on (no ready bit, no
+ * failure yet).  Wait for it like for a reset we issued.  Locked.
+ */
+void mic_reset_wait_ready(struct micmem_card *card)
+{
+	lockdep_assert_held(&card->state_lock);
+
+	mic_state_set(card, MIC_STATE_RESETTING, 0);
+	card->mgmt.resets = 1;
+	card->mgmt.deadline = jiffies +
+		msecs_to_jiffies(READ_ONCE(reset_timeout_ms));
+	mic_state_schedule(card, READ_ONCE(reset_poll_ms));
+}
+
+static void mic_reset_fail(struct micmem_card *card, u32 postcode, int err)
+{
+	char pc[3] = "--";
+
+	mic_postcode_format(postcode, pc);
+	dev_err(card->hw->dev, "mic%d: reset failed: post code %s (%s)%s\n",
+		card->id, pc, mic_postcode_meaning(postcode),
+		err == -ETIMEDOUT ? ", timed out" : "");
+	mic_state_set(card, MIC_STATE_RESET_FAILED, err);
+}
+
+/* One poll of a running reset (op work).  Locked. */
+void mic_reset_poll(struct micmem_card *card)
+{
+	u32 postcode = mic_postcode_read(card);
+	u32 scratch2 = mic_rd(card, MIC_SCRATCH(2));
+
+	lockdep_assert_held(&card->state_lock);
+
+	if (postcode == MIC_POSTCODE_LOST || scratch2 == MIC_POSTCODE_LOST) {
+		dev_err(card->hw->dev, "mic%d: card not responding after reset\n",
+			card->id);
+		mic_state_lost(card);
+		return;
+	}
+	if (scratch2 & MIC_SCRATCH2_READY) {
+		mic_state_enter_up(card, MIC_STATE_READY);
+		return;
+	}
+	if (postcode == MIC_POSTCODE_F2 || postcode == MIC_POSTCODE_F4) {
+		if (card->mgmt.resets <= READ_ONCE(reset_retries)) {
+			dev_warn(card->hw->dev, "mic%d: reset %u: post code %s, resetting again\n",
+				 card->id, card->mgmt.resets,
+				 postcode == MIC_POSTCODE_F2 ? "F2" : "F4");
+			mic_reset_issue(card);
+			return;
+		}
+		mic_reset_fail(card, postcode, -EIO);
+		return;
+	}
+	if (postcode == MIC_POSTCODE_NONE || mic_postcode_is_failure(postcode)) {
+		mic_reset_fail(card, postcode, -EIO);
+		return;
+	}
+	if (time_after(jiffies, card->mgmt.deadline)) {
+		mic_reset_fail(card, postcode, -ETIMEDOUT);
+		return;
+	}
+	mic_state_schedule(card, READ_ONCE(reset_poll_ms));
+}
+
+/* "reset" and "reset:force" written to the state attribute. */
+int mic_x100_reset(struct micmem_card *card, bool force)
+{
+	int ret = 0;
+
+	mutex_lock(&card->state_lock);
+	if (card->mgmt.removed) {
+		ret = -ENODEV;
+		goto out_unlock;
+	}
+	if (!force) {
+		switch (card->state) {
+		case MIC_STATE_READY:
+			ret = -EALREADY;
+			goto out_unlock;
+		case MIC_STATE_BOOTING:
+		case MIC_STATE_RESETTING:
+			ret = -EBUSY;
+			goto out_unlock;
+		case MIC_STATE_LOST:
+			ret = -ENODEV;
+			goto out_unlock;
+		default:
+			break;
+		}
+	}
+	mic_reset_begin(card);
+out_unlock:
+	mutex_unlock(&card->state_lock);
+	return ret;
+}
+
+/*
+ * "shutdown": there is no card OS protocol for an orderly stop in a bare
+ * DMA driver (fact sheet D.4), so it stops DMA and resets the card back to
+ * ready; on a card that is ready already it does nothing.
+ */
+int mic_x100_shutdown(struct micmem_card *card)
+{
+	int ret = 0;
+
+	mutex_lock(&card->state_lock);
+	if (card->mgmt.removed) {
+		ret = -ENODEV;
+		goto out_unlock;
+	}
+	switch (card->state) {
+	case MIC_STATE_READY:
+		break;
+	case MIC_STATE_BOOTING:
+	case MIC_STATE_RESETTING:
+		ret = -EBUSY;
+		break;
+	case MIC_STATE_LOST:
+		ret = -ENODEV;
+		break;
+	default:
+		mic_reset_begin(card);
+		break;
+	}
+out_unlock:
+	mutex_unlock(&card->state_lock);
+	return ret;
+}

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Card state: transitions, the DMA availability policy, the work that
+ * drives resets and boots, and the health check that notices a card that
+ * fell off the bus.  The state diagram is in state.h.
+ */
+#include <linux/device.h>
+#include <linux/errno.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/sysfs.h>
+#include <linux/workqueue.h>
+
+#include "../core/micmem.h"
+#include "dma.h"
+#include "mgmt.h"
+#include "regs.h"
+#include "x100.h"
+
+static unsigned int health_ms = 500;
+module_param(health_ms, uint, 0644);
+MODULE_PARM_DESC(health_ms,
+		 "Period of the card-lost check (one post code read), ms; 0 = off");
+
+static const char * const mic_state_names[MIC_STATE_COUNT] = {
+	[MIC_STATE_READY]		= "ready",
+	[MIC_STATE_BOOTING]		= "booting",
+	[MIC_STATE_ONLINE]		= "online",
+	[MIC_STATE_BOOT_FAILED]		= "boot failed",
+	[MIC_STATE_RESETTING]		= "resetting",
+	[MIC_STATE_RESET_FAILED]	= "reset failed",
+	[MIC_STATE_LOST]		= "lost",
+};
+
+const char *mic_state_name(enum mic_state state)
+{
+	if (state >= MIC_STATE_COUNT)
+		return "invalid";
+	return mic_state_names[state];
+}
+
+int mic_state_dma_check(struct micmem_card *card)
+{
+	if (READ_ONCE(card->removed))
+		return -ENODEV;
+
+	switch (READ_ONCE(card->state)) {
+	case MIC_STATE_READY:
+	case MIC_STATE_ONLINE:
+		return 0;
+	case MIC_STATE_BOOTING:
+	case MIC_STATE_RESETTING:
+		return -EBUSY;
+	case MIC_STATE_BOOT_FAILED:
+	case MIC_STATE_RESET_FAILED:
+		return -EIO;
+	default:
+		return -ENODEV;
+	}
+}
+
+/*
+ * Set the state and the error that explains it (0 for the good states),
+ * log the transition and wake poll()ers of the "state" attribute.  Callers
+ * stop or start DMA around it (see mic_dma_stop/start in dma.h).
+ */
+void mic_state_set(struct micmem_card *card, enum mic_state state, int err)
+{
+	enum mic_state old = card->state;
+	struct device *dev;
+
+	lockdep_assert_held(&card->state_lock);
+
+	WRITE_ONCE(card->state, state);
+	WRITE_ONCE(card->mgmt.last_error, err);
+	if (old == MIC_STATE_COUNT) {		/* probe */
+		dev_info(card->hw->dev, "mic%d: %s\n", card->id,
+			 mic_state_name(state));
+	} else if (old != state) {
+		if (err)
+			dev_info(card->hw->dev, "mic%d: %s -> %s (%pe)\n",
+				 card->id, mic_state_name(old),
+				 mic_state_name(state), ERR_PTR(err));
+		else
+			dev_info(card->hw->dev, "mic%d: %s -> %s\n", card->id,
+				 mic_state_name(old), mic_state_name(state));
+	}
+
+	/* NULL until micmem_card_add() created the class device */
+	dev = READ_ONCE(card->dev);
+	if (dev)
+		sysfs_notify(&dev->kobj, NULL, "state");
+}
+
+/*
+ * Enter ready or online: start DMA first so that no submit sees the new
+ * state before the channels run.  If DMA cannot start, the card is not
+ * usable: it goes to the matching failure state instead.
+ */
+int mic_state_enter_up(struct micmem_card *card, enum mic_state state)
+{
+	int ret;
+
+	lockdep_assert_held(&card->state_lock);
+
+	mic_card_read_memsize(card);
+	ret = mic_dma_start(card);
+	if (ret) {
+		dev_err(card->hw->dev, "mic%d: DMA did not start: %pe\n",
+			card->id, ERR_PTR(ret));
+		mic_state_set(card, state == MIC_STATE_ONLINE ?
+			      MIC_STATE_BOOT_FAILED : MIC_STATE_RESET_FAILED,
+			      ret);
+		return ret;
+	}
+	mic_state_set(card, state, 0);
+	return 0;
+}
+
+/* The card stopped answering: fail its DMA with -ENODEV, end any op. */
+void mic_state_lost(struct micmem_card *card)
+{
+	lockdep_assert_held(&card->state_lock);
+
+	if (card->state == MIC_STATE_LOST)
+		return;
+	mic_state_set(card, MIC_STATE_LOST, -ENODEV);
+	/* op_work may be running and waiting for our lock: it sees "lost" */
+	cancel_delayed_work(&card->mgmt.op_work);
+	mic_dma_stop(card, -ENODEV);
+}
+
+/* (Re)arm the op work to poll the card in @ms milliseconds. */
+void mic_state_schedule(struct micmem_card *card, unsigned int ms)
+{
+	lockdep_assert_held(&card->state_lock);
+
+	if (!card->mgmt.removed)
+		mod_delayed_work(system_wq, &card->mgmt.op_work,
+				 msecs_to_jiffies(ms));
+}
+
+void mic_op_work(struct work_struct *work)
+{
+	struct micmem_card *card = container_of(to_delayed_work(work),
+						struct micmem_card,
+						mgmt.op_work);
+
+	mutex_lock(&card->state_lock);
+	if (!card->mgmt.removed) {
+		if (card->state == MIC_STATE_RESETTING)
+			mic_reset_poll(card);
+		else if (card->state == MIC_STATE_BOOTING)
+			mic_boot_poll(card);
+	}
+	mutex_unlock(&card->state_lock);
+}
+
+static void mic_health_arm(struct micmem_card *card)
+{
+	unsigned int ms = READ_ONCE(health_ms);
+
+	/* when off, look again later in case it is switched on */
+	queue_delayed_work(system_wq, &card->mgmt.health_work,
+			   msecs_to_jiffies(ms ? ms : 1000));
+}
+
+void mic_health_start(struct micmem_card *card)
+{
+	mutex_lock(&card->state_lock);
+	if (!card->mgmt.removed)
+		mic_health_arm(card);
+	mutex_unlock(&card->state_lock);
+}
+
+/*
+ * A card that fell off the bus reads all-ones.  One post code read per
+ * period, never on a DMA path.  Surprise removal itself goes through
+ * micmem_card_remove(); this catches a card that is still registered but
+ * no longer answers.
+ */
+void mic_health_work(struct work_struct *work)
+{
+	struct micmem_card *card = container_of(to_delayed_work(work),
+						struct micmem_card,
+						mgmt.health_work);
+
+	mutex_lock(&card->state_lock);
+	if (card->mgmt.removed)
+		goto out_unlock;
+	if (READ_ONCE(health_ms) && card->state != MIC_STATE_LOST &&
+	    mic_postcode_read(card) == MIC_POSTCODE_LOST) {
+		dev_err(card->hw->dev, "mic%d: card not responding (registers read all-ones)\n",
+			card->id);
+		mic_state_lost(card);
+	}
+	mic_health_arm(card);
+out_unlock:
+	mutex_unlock(&card->state_lock);
+}
