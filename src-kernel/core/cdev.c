@@ -6,28 +6,42 @@
  */
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/micmem.h>
 
 #include "micmem.h"
+#include "pool.h"
 
 static int micmem_open(struct inode *inode, struct file *file)
 {
 	struct micmem_ctx *ctx;
+	int ret;
 
 	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
 	if (!ctx)
 		return -ENOMEM;
 	mutex_init(&ctx->lock);
 	file->private_data = ctx;
+
+	/* Last: it gives the file its mapping, nothing may fail after it. */
+	ret = micmem_pool_open(file);
+	if (ret)
+		goto err_free_ctx;
 	return 0;
+
+err_free_ctx:
+	mutex_destroy(&ctx->lock);
+	kfree(ctx);
+	return ret;
 }
 
 static int micmem_release(struct inode *inode, struct file *file)
 {
 	struct micmem_ctx *ctx = file->private_data;
 
+	micmem_pool_release(file, ctx);
 	mutex_destroy(&ctx->lock);
 	kfree(ctx);
 	return 0;
@@ -35,7 +49,7 @@ static int micmem_release(struct inode *inode, struct file *file)
 
 static u64 micmem_features(void)
 {
-	return 0;
+	return micmem_pool_features();
 }
 
 static long micmem_ioctl_query(void __user *arg)
@@ -46,6 +60,7 @@ static long micmem_ioctl_query(void __user *arg)
 	q.api_version = MICMEM_API_VERSION;
 	q.num_cards = micmem_card_count();
 	q.features = micmem_features();
+	q.pool_max_bytes = micmem_pool_max_bytes();
 	q.max_cards = MICMEM_MAX_CARDS;
 	if (copy_to_user(arg, &q, sizeof(q)))
 		return -EFAULT;
@@ -55,14 +70,26 @@ static long micmem_ioctl_query(void __user *arg)
 static long micmem_ioctl(struct file *file, unsigned int cmd,
 			 unsigned long arg)
 {
+	struct micmem_ctx *ctx = file->private_data;
 	void __user *uarg = (void __user *)arg;
 
 	switch (cmd) {
 	case MICMEM_IOC_QUERY:
 		return micmem_ioctl_query(uarg);
+	case MICMEM_IOC_POOL_CREATE:
+		return micmem_pool_ioctl_create(ctx, uarg);
+	case MICMEM_IOC_POOL_INFO:
+		return micmem_pool_ioctl_info(ctx, uarg);
 	default:
 		return -ENOTTY;
 	}
+}
+
+static void micmem_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	struct micmem_ctx *ctx = file->private_data;
+
+	micmem_pool_show_fdinfo(m, ctx);
 }
 
 static const struct file_operations micmem_fops = {
@@ -71,6 +98,9 @@ static const struct file_operations micmem_fops = {
 	.release	= micmem_release,
 	.unlocked_ioctl	= micmem_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
+	.mmap		= micmem_pool_mmap,
+	.get_unmapped_area = micmem_pool_get_unmapped_area,
+	.show_fdinfo	= micmem_show_fdinfo,
 	.llseek		= noop_llseek,
 };
 
@@ -84,10 +114,23 @@ static struct miscdevice micmem_misc = {
 
 int micmem_cdev_init(void)
 {
-	return misc_register(&micmem_misc);
+	int ret;
+
+	ret = micmem_pool_init();
+	if (ret)
+		return ret;
+	ret = misc_register(&micmem_misc);
+	if (ret)
+		goto err_pool;
+	return 0;
+
+err_pool:
+	micmem_pool_exit();
+	return ret;
 }
 
 void micmem_cdev_exit(void)
 {
 	misc_deregister(&micmem_misc);
+	micmem_pool_exit();
 }

@@ -48,8 +48,15 @@ struct micmem_card {
 };
 
 /* One open file of /dev/mic/ctrl. */
+struct micmem_pool;
+
 struct micmem_ctx {
 	struct mutex lock;		/* protects the fields below */
+	/*
+	 * Set once under @lock by MICMEM_IOC_POOL_CREATE, then immutable
+	 * until release: read it locklessly with micmem_ctx_pool().
+	 */
+	struct micmem_pool *pool;
 };
 
 /* card.c: registry */

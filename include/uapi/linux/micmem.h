@@ -104,8 +104,12 @@ struct micmem_pool_create {
  * @size:		pool size in bytes
  * @chunk_size:		MICMEM_CHUNK_SIZE
  * @nr_chunks:		size / chunk_size
- * @map_mode:		MICMEM_MAP_PMD or MICMEM_MAP_PTE
- * @faults:		page faults served for this pool so far
+ * @map_mode:		MICMEM_MAP_PMD or MICMEM_MAP_PTE: how the driver maps
+ *			the pool.  Even in PMD mode a mapping whose process
+ *			or VMA opted out of huge pages (PR_SET_THP_DISABLE,
+ *			MADV_NOHUGEPAGE) gets 4 KiB entries.
+ * @faults:		page faults served for this pool so far (all mappings)
+ * @pte_faults:		those of @faults served with a 4 KiB entry
  * @reserved:		zero
  */
 struct micmem_pool_info {
@@ -114,7 +118,8 @@ struct micmem_pool_info {
 	__u32 nr_chunks;
 	__u32 map_mode;
 	__u64 faults;
-	__u64 reserved[4];
+	__u64 pte_faults;
+	__u64 reserved[3];
 };
 
 /* Attach flags: none defined yet. */

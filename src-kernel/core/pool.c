@@ -1,0 +1,536 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The zero-copy pool of one /dev/mic/ctrl file: allocation, accounting,
+ * mmap with 2 MiB (PMD) entries, and the pool ioctls.
+ *
+ * Why the private filesystem: on Linux 6.1 the fault path offers a VMA a
+ * PMD-sized fault (vm_ops->huge_fault) only when vma_is_dax(), i.e. when
+ * the host inode of the file's f_mapping carries S_DAX.  Each open file
+ * therefore gets an inode of our own pseudo filesystem with S_DAX set and
+ * installed as its f_mapping (the device-dax pattern), leaving the
+ * devtmpfs node alone.  doc/design.md compares this with i915's gemfs.
+ *
+ * The VMAs are VM_PFNMAP: the kernel never treats the pool pages as page
+ * cache or anonymous memory (no rmap, no reclaim, no COW), and inserted
+ * entries are the pool's physical pages, so what user space writes is what
+ * the DMA engine reads.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/fs.h>
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/module.h>
+#include <linux/mount.h>
+#include <linux/pagemap.h>
+#include <linux/pfn_t.h>
+#include <linux/pseudo_fs.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/user.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "pool.h"
+
+/* Largest pool one fd may create; RLIMIT_MEMLOCK applies on top of it. */
+static unsigned int pool_max_mb = 4096;
+module_param(pool_max_mb, uint, 0644);
+MODULE_PARM_DESC(pool_max_mb, "largest pool per fd in MiB (default 4096)");
+
+/* Lets an administrator (and the tests) force the 4 KiB fallback. */
+static bool pool_pmd = true;
+module_param(pool_pmd, bool, 0644);
+MODULE_PARM_DESC(pool_pmd,
+		 "map new pools with 2 MiB entries where the kernel can (default Y)");
+
+#define MICMEM_POOL_MAGIC	0x6d69636d	/* "micm" */
+
+/* Pseudo filesystem holding one S_DAX inode per open file; see top. */
+static struct vfsmount *micmem_pool_mnt;
+
+static int micmem_pool_init_fs_context(struct fs_context *fc)
+{
+	return init_pseudo(fc, MICMEM_POOL_MAGIC) ? 0 : -ENOMEM;
+}
+
+/*
+ * Not registered and without .owner: only kern_mount() sees it, and an
+ * owner would make the mount pin this module forever.
+ */
+static struct file_system_type micmem_pool_fs_type = {
+	.name		 = "micmem_pool",
+	.init_fs_context = micmem_pool_init_fs_context,
+	.kill_sb	 = kill_anon_super,
+};
+
+u64 micmem_pool_max_bytes(void)
+{
+	return (u64)READ_ONCE(pool_max_mb) << 20;
+}
+
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+/*
+ * The kernel can map a chunk with one PMD: huge_fault needs DAX VMAs, the
+ * CPU must have 2 MiB pages, and a PMD must cover exactly one chunk.
+ */
+static bool micmem_pool_kernel_pmd(void)
+{
+	return IS_ENABLED(CONFIG_FS_DAX) && PMD_SIZE == MICMEM_CHUNK_SIZE &&
+	       has_transparent_hugepage();
+}
+
+static vm_fault_t micmem_pool_insert_pmd(struct vm_fault *vmf,
+					 struct page *page)
+{
+	return vmf_insert_pfn_pmd(vmf, page_to_pfn_t(page),
+				  vmf->flags & FAULT_FLAG_WRITE);
+}
+#else
+static bool micmem_pool_kernel_pmd(void)
+{
+	return false;
+}
+
+static vm_fault_t micmem_pool_insert_pmd(struct vm_fault *vmf,
+					 struct page *page)
+{
+	return VM_FAULT_FALLBACK;
+}
+#endif
+
+static bool micmem_pool_pmd_enabled(void)
+{
+	return READ_ONCE(pool_pmd) && micmem_pool_kernel_pmd();
+}
+
+u64 micmem_pool_features(void)
+{
+	u64 f = MICMEM_FEAT_POOL;
+
+	if (micmem_pool_pmd_enabled())
+		f |= MICMEM_FEAT_POOL_PMD;
+	return f;
+}
+
+struct micmem_pool *micmem_pool_get(struct micmem_pool *pool)
+{
+	kref_get(&pool->ref);
+	return pool;
+}
+
+/*
+ * Charge @pages to the caller's user like io_uring does: the sum of every
+ * pool of one user stays under RLIMIT_MEMLOCK unless CAP_IPC_LOCK.
+ */
+static int micmem_pool_charge(struct micmem_pool *pool, unsigned long pages)
+{
+	struct user_struct *user = current_user();
+	unsigned long limit, cur, new;
+
+	if (capable(CAP_IPC_LOCK))
+		return 0;
+
+	limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+	cur = atomic_long_read(&user->locked_vm);
+	do {
+		new = cur + pages;
+		if (new < cur || new > limit) {
+			pr_info_ratelimited("pool of %lu MiB refused: RLIMIT_MEMLOCK is %lu KiB and uid %u has %lu KiB locked\n",
+					    pages >> (20 - PAGE_SHIFT),
+					    limit << (PAGE_SHIFT - 10),
+					    from_kuid(&init_user_ns, user->uid),
+					    cur << (PAGE_SHIFT - 10));
+			return -ENOMEM;
+		}
+	} while (!atomic_long_try_cmpxchg(&user->locked_vm, &cur, new));
+
+	pool->user = get_uid(user);
+	pool->charged = pages;
+	return 0;
+}
+
+static void micmem_pool_uncharge(struct micmem_pool *pool)
+{
+	if (!pool->user)
+		return;
+	atomic_long_sub(pool->charged, &pool->user->locked_vm);
+	free_uid(pool->user);
+}
+
+/* Drops the pool's reference to each chunk, then the chunk array. */
+static void micmem_pool_free_chunks(struct micmem_pool *pool, unsigned int n)
+{
+	/*
+	 * put_page(), not __free_pages(): a get_user_pages_fast() caller may
+	 * hold its own reference (doc/pool.md); the chunk then lives on
+	 * until that reference is dropped.
+	 */
+	while (n--)
+		put_page(pool->chunks[n]);
+	kvfree(pool->chunks);
+}
+
+static void micmem_pool_release_ref(struct kref *ref)
+{
+	struct micmem_pool *pool = container_of(ref, struct micmem_pool, ref);
+
+	micmem_pool_free_chunks(pool, pool->nr_chunks);
+	micmem_pool_uncharge(pool);
+	kfree(pool);
+}
+
+void micmem_pool_put(struct micmem_pool *pool)
+{
+	kref_put(&pool->ref, micmem_pool_release_ref);
+}
+
+static struct micmem_pool *micmem_pool_alloc(u64 size)
+{
+	/*
+	 * Zeroed so no stale kernel data reaches user space; no warning on
+	 * failure (the caller gets -ENOMEM); charged to the caller's memcg.
+	 */
+	const gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_COMP |
+			  __GFP_NOWARN | __GFP_RETRY_MAYFAIL;
+	struct micmem_pool *pool;
+	unsigned int i;
+	int ret;
+
+	pool = kzalloc(sizeof(*pool), GFP_KERNEL);
+	if (!pool)
+		return ERR_PTR(-ENOMEM);
+	kref_init(&pool->ref);
+	pool->size = size;
+	pool->nr_chunks = size >> MICMEM_CHUNK_SHIFT;
+	pool->map_mode = micmem_pool_pmd_enabled() ? MICMEM_MAP_PMD :
+						     MICMEM_MAP_PTE;
+
+	ret = micmem_pool_charge(pool, size >> PAGE_SHIFT);
+	if (ret)
+		goto err_free_pool;
+
+	pool->chunks = kvcalloc(pool->nr_chunks, sizeof(*pool->chunks),
+				GFP_KERNEL_ACCOUNT);
+	if (!pool->chunks) {
+		ret = -ENOMEM;
+		goto err_uncharge;
+	}
+
+	for (i = 0; i < pool->nr_chunks; i++) {
+		/* Large pools take a while: let the caller be killed. */
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			goto err_free_chunks;
+		}
+		pool->chunks[i] = alloc_pages(gfp, MICMEM_CHUNK_ORDER);
+		if (!pool->chunks[i]) {
+			pr_info_ratelimited("pool of %llu MiB: out of memory after %u of %u chunks of 2 MiB\n",
+					    size >> 20, i, pool->nr_chunks);
+			ret = -ENOMEM;
+			goto err_free_chunks;
+		}
+		cond_resched();
+	}
+	return pool;
+
+err_free_chunks:
+	micmem_pool_free_chunks(pool, i);
+err_uncharge:
+	micmem_pool_uncharge(pool);
+err_free_pool:
+	kfree(pool);
+	return ERR_PTR(ret);
+}
+
+long micmem_pool_ioctl_create(struct micmem_ctx *ctx, void __user *arg)
+{
+	struct micmem_pool_create pc;
+	struct micmem_pool *pool;
+	u64 max;
+
+	if (copy_from_user(&pc, arg, sizeof(pc)))
+		return -EFAULT;
+	/* mmap_offset is output only: its input value is ignored. */
+	if (pc.flags & ~MICMEM_POOL_VALID_FLAGS || pc.reserved0 ||
+	    pc.reserved[0] || pc.reserved[1])
+		return -EINVAL;
+	if (!pc.size || !IS_ALIGNED(pc.size, MICMEM_CHUNK_SIZE))
+		return -EINVAL;
+	max = micmem_pool_max_bytes();
+	if (pc.size > max) {
+		pr_info_ratelimited("pool of %llu MiB refused: over pool_max_mb=%llu (module parameter)\n",
+				    pc.size >> 20, max >> 20);
+		return -E2BIG;
+	}
+	/* Cheap early answer; the check that counts is under the lock. */
+	if (micmem_ctx_pool(ctx))
+		return -EEXIST;
+
+	pool = micmem_pool_alloc(pc.size);
+	if (IS_ERR(pool))
+		return PTR_ERR(pool);
+
+	/* All of the reply is known now: fail before publishing. */
+	pc.mmap_offset = 0;
+	if (copy_to_user(arg, &pc, sizeof(pc))) {
+		micmem_pool_put(pool);
+		return -EFAULT;
+	}
+
+	mutex_lock(&ctx->lock);
+	if (ctx->pool) {
+		mutex_unlock(&ctx->lock);
+		micmem_pool_put(pool);
+		return -EEXIST;
+	}
+	/* Pairs with micmem_ctx_pool(): readers see a complete pool. */
+	smp_store_release(&ctx->pool, pool);
+	mutex_unlock(&ctx->lock);
+	return 0;
+}
+
+long micmem_pool_ioctl_info(struct micmem_ctx *ctx, void __user *arg)
+{
+	struct micmem_pool *pool = micmem_ctx_pool(ctx);
+	struct micmem_pool_info pi;
+
+	if (!pool)
+		return -ENXIO;
+	memset(&pi, 0, sizeof(pi));
+	pi.size = pool->size;
+	pi.chunk_size = MICMEM_CHUNK_SIZE;
+	pi.nr_chunks = pool->nr_chunks;
+	pi.map_mode = pool->map_mode;
+	pi.faults = atomic64_read(&pool->faults);
+	pi.pte_faults = atomic64_read(&pool->pte_faults);
+	if (copy_to_user(arg, &pi, sizeof(pi)))
+		return -EFAULT;
+	return 0;
+}
+
+void micmem_pool_show_fdinfo(struct seq_file *m, struct micmem_ctx *ctx)
+{
+	struct micmem_pool *pool = micmem_ctx_pool(ctx);
+
+	if (!pool) {
+		seq_puts(m, "pool_bytes:\t0\n");
+		return;
+	}
+	seq_printf(m, "pool_bytes:\t%llu\n", pool->size);
+	seq_printf(m, "pool_chunks:\t%u\n", pool->nr_chunks);
+	seq_printf(m, "pool_map:\t%s\n",
+		   pool->map_mode == MICMEM_MAP_PMD ? "pmd" : "pte");
+	seq_printf(m, "pool_faults:\t%llu\n",
+		   (u64)atomic64_read(&pool->faults));
+	seq_printf(m, "pool_pte_faults:\t%llu\n",
+		   (u64)atomic64_read(&pool->pte_faults));
+}
+
+/* The chunk holding page @pgoff of the pool, NULL past the end. */
+static struct page *micmem_pool_chunk(struct micmem_pool *pool, pgoff_t pgoff)
+{
+	pgoff_t chunk = pgoff >> MICMEM_CHUNK_ORDER;
+
+	if (chunk >= pool->nr_chunks)
+		return NULL;
+	return pool->chunks[chunk];
+}
+
+/* 4 KiB entries: the fallback, and where a PMD does not fit the VMA. */
+static vm_fault_t micmem_pool_fault(struct vm_fault *vmf)
+{
+	struct micmem_pool *pool = vmf->vma->vm_private_data;
+	struct page *chunk = micmem_pool_chunk(pool, vmf->pgoff);
+	unsigned long pfn;
+	vm_fault_t ret;
+
+	if (!chunk)
+		return VM_FAULT_SIGBUS;
+	pfn = page_to_pfn(chunk) + (vmf->pgoff & (MICMEM_CHUNK_PAGES - 1));
+	ret = vmf_insert_pfn(vmf->vma, vmf->address, pfn);
+	if (ret == VM_FAULT_NOPAGE) {
+		atomic64_inc(&pool->faults);
+		atomic64_inc(&pool->pte_faults);
+	}
+	return ret;
+}
+
+static vm_fault_t micmem_pool_huge_fault(struct vm_fault *vmf,
+					 enum page_entry_size pe_size)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct micmem_pool *pool = vma->vm_private_data;
+	unsigned long haddr = vmf->address & PMD_MASK;
+	struct page *chunk;
+	pgoff_t pgoff;
+	vm_fault_t ret;
+
+	if (pe_size != PE_SIZE_PMD || pool->map_mode != MICMEM_MAP_PMD)
+		return VM_FAULT_FALLBACK;
+	/*
+	 * The 2 MiB of address space around the fault must lie inside the
+	 * VMA (split, shrunk or moved VMAs may not) and map one whole chunk.
+	 */
+	if (haddr < vma->vm_start || haddr + PMD_SIZE > vma->vm_end)
+		return VM_FAULT_FALLBACK;
+	pgoff = vma->vm_pgoff + ((haddr - vma->vm_start) >> PAGE_SHIFT);
+	if (pgoff & (MICMEM_CHUNK_PAGES - 1))
+		return VM_FAULT_FALLBACK;
+	chunk = micmem_pool_chunk(pool, pgoff);
+	if (!chunk)
+		return VM_FAULT_SIGBUS;
+
+	ret = micmem_pool_insert_pmd(vmf, chunk);
+	if (ret == VM_FAULT_NOPAGE)
+		atomic64_inc(&pool->faults);
+	return ret;
+}
+
+/*
+ * ptrace and /proc/<pid>/mem cannot use get_user_pages on a VM_PFNMAP
+ * VMA; this lets debuggers read and write the pool anyway.  Returns the
+ * bytes copied, at most up to the end of the page at @addr.
+ */
+static int micmem_pool_access(struct vm_area_struct *vma, unsigned long addr,
+			      void *buf, int len, int write)
+{
+	struct micmem_pool *pool = vma->vm_private_data;
+	pgoff_t pgoff = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
+	unsigned int off = offset_in_page(addr);
+	struct page *chunk = micmem_pool_chunk(pool, pgoff);
+	struct page *page;
+	void *kaddr;
+
+	if (!chunk || len <= 0)
+		return -EINVAL;
+	len = min_t(int, len, PAGE_SIZE - off);
+	page = chunk + (pgoff & (MICMEM_CHUNK_PAGES - 1));
+	kaddr = kmap_local_page(page);
+	if (write)
+		memcpy(kaddr + off, buf, len);
+	else
+		memcpy(buf, kaddr + off, len);
+	kunmap_local(kaddr);
+	return len;
+}
+
+/* Every VMA holds a pool reference: split and moved VMAs included. */
+static void micmem_pool_vm_open(struct vm_area_struct *vma)
+{
+	micmem_pool_get(vma->vm_private_data);
+}
+
+static void micmem_pool_vm_close(struct vm_area_struct *vma)
+{
+	micmem_pool_put(vma->vm_private_data);
+}
+
+static const struct vm_operations_struct micmem_pool_vm_ops = {
+	.open		= micmem_pool_vm_open,
+	.close		= micmem_pool_vm_close,
+	.fault		= micmem_pool_fault,
+	.huge_fault	= micmem_pool_huge_fault,
+	.access		= micmem_pool_access,
+};
+
+int micmem_pool_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct micmem_ctx *ctx = file->private_data;
+	struct micmem_pool *pool = micmem_ctx_pool(ctx);
+	unsigned long pool_pages;
+
+	if (!pool)
+		return -ENXIO;
+	/*
+	 * VM_MAYSHARE, not VM_SHARED: MAP_SHARED of a read-only fd drops
+	 * VM_SHARED.  A private mapping would be copy-on-write, which pool
+	 * pages cannot be.
+	 */
+	if (!(vma->vm_flags & VM_MAYSHARE))
+		return -EINVAL;
+	pool_pages = pool->size >> PAGE_SHIFT;
+	if (vma->vm_pgoff >= pool_pages ||
+	    vma_pages(vma) > pool_pages - vma->vm_pgoff)
+		return -ENXIO;
+
+	/*
+	 * Not copied on fork, cannot grow (mremap gets -EFAULT), not in core
+	 * dumps, and PFN entries only (no struct page semantics, see top).
+	 */
+	vma->vm_flags |= VM_PFNMAP | VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP;
+	vma->vm_ops = &micmem_pool_vm_ops;
+	/* Nothing can fail after this point in mmap_region(). */
+	vma->vm_private_data = micmem_pool_get(pool);
+	return 0;
+}
+
+/*
+ * Place the mapping so that user address and pool offset are congruent
+ * modulo 2 MiB, which is what a PMD entry needs: ask for 2 MiB more than
+ * the length, then slide up to the first suitable address.
+ */
+unsigned long micmem_pool_get_unmapped_area(struct file *file,
+					    unsigned long addr,
+					    unsigned long len,
+					    unsigned long pgoff,
+					    unsigned long flags)
+{
+	const unsigned long align = MICMEM_CHUNK_SIZE;
+	unsigned long off = pgoff << PAGE_SHIFT;
+	unsigned long padded = len + align;
+	unsigned long base;
+
+	if ((flags & MAP_FIXED) || len < align || padded < len)
+		goto plain;
+	base = current->mm->get_unmapped_area(file, addr, padded, pgoff, flags);
+	if (IS_ERR_VALUE(base))
+		goto plain;
+	return base + ((off - base) & (align - 1));
+
+plain:
+	return current->mm->get_unmapped_area(file, addr, len, pgoff, flags);
+}
+
+/*
+ * Give the file a mapping whose host inode has S_DAX.  It must be done at
+ * open: mmap links VMAs into file->f_mapping, so it can never change once
+ * the file may be mapped.
+ */
+int micmem_pool_open(struct file *file)
+{
+	struct inode *inode;
+
+	inode = alloc_anon_inode(micmem_pool_mnt->mnt_sb);
+	if (IS_ERR(inode))
+		return PTR_ERR(inode);
+	inode->i_flags |= S_DAX;
+	file->f_mapping = inode->i_mapping;
+	file->f_wb_err = filemap_sample_wb_err(file->f_mapping);
+	return 0;
+}
+
+/*
+ * The file is released only after its last VMA is gone (each VMA holds a
+ * file reference), so nothing is linked into the inode's mapping now.
+ */
+void micmem_pool_release(struct file *file, struct micmem_ctx *ctx)
+{
+	if (ctx->pool)
+		micmem_pool_put(ctx->pool);
+	iput(file->f_mapping->host);
+}
+
+int micmem_pool_init(void)
+{
+	micmem_pool_mnt = kern_mount(&micmem_pool_fs_type);
+	return PTR_ERR_OR_ZERO(micmem_pool_mnt);
+}
+
+void micmem_pool_exit(void)
+{
+	kern_unmount(micmem_pool_mnt);
+}
