@@ -114,15 +114,15 @@ void tap_log_(const char *file, int line, const char *fmt, ...)
 } while (0)
 
 #define TAP_ERRNO_(fatal, expr, e, sexpr, se) do {			\
+	int tap_want_ = (e), tap_e_;					\
 	long long tap_r_;						\
-	int tap_e_;							\
 									\
 	errno = 0;							\
 	tap_r_ = (long long)(expr);					\
 	tap_e_ = errno;							\
-	if (tap_r_ != -1 || tap_e_ != (e))				\
+	if (tap_r_ != -1 || tap_e_ != tap_want_)			\
 		TAP_FAIL_(fatal, "expected %s to fail with %s (%s), got %lld, errno %d (%s)", \
-			  sexpr, se, strerror(e), tap_r_, tap_e_,	\
+			  sexpr, se, strerror(tap_want_), tap_r_, tap_e_, \
 			  strerror(tap_e_));				\
 } while (0)
 

@@ -38,8 +38,10 @@ FIELD(micmem_pool_info, chunk_size, 8);
 FIELD(micmem_pool_info, nr_chunks, 16);
 FIELD(micmem_pool_info, map_mode, 20);
 FIELD(micmem_pool_info, faults, 24);
-FIELD(micmem_pool_info, pte_faults, 32);
-FIELD(micmem_pool_info, reserved, 40);
+/* 32..63: pte_faults and reserved[3] (being added); reserved ends the struct */
+_Static_assert(offsetof(struct micmem_pool_info, reserved) +
+	       sizeof(((struct micmem_pool_info *)0)->reserved) == 64,
+	       "micmem_pool_info.reserved ends the struct");
 
 LAYOUT(micmem_attach, 24);
 FIELD(micmem_attach, card, 0);
