@@ -76,7 +76,8 @@ checkpatch)
 	[ "${#files[@]}" -gt 0 ] || { echo "FAIL: no kernel sources found"; exit 1; }
 	cd "$src" || exit 1
 	# FILE_PATH_CHANGES only applies to patches touching MAINTAINERS.
-	perl "$dir/checkpatch.pl" --no-tree --strict --quiet --show-types \
+	# GIT_DIR: no .checkpatch-camelcase.git.* cache file in the tree.
+	GIT_DIR=/nonexistent perl "$dir/checkpatch.pl" --no-tree --strict --quiet --show-types \
 		--ignore FILE_PATH_CHANGES -f "${files[@]#"$src"/}"
 	rc=$?
 	[ "$rc" = 0 ] && echo "checkpatch --strict: ${#files[@]} files clean"
