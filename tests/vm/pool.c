@@ -1,0 +1,866 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pool: the zero-copy pool of /dev/mic/ctrl (MICMEM_IOC_POOL_CREATE,
+ * MICMEM_IOC_POOL_INFO, mmap): every error path with its errno, PMD
+ * mapping and its 4 KiB fallback, address alignment, persistence,
+ * isolation, fork, lifetime, and what get_user_pages and debuggers see.
+ * Zero fill, the 256 MiB fault count and the leak loop are in pool_mem.c.
+ *
+ * The fault counts asserted here are exact: the pool counts what its
+ * handlers served, and the touches are laid out so that the kernel asks
+ * once per 2 MiB (PMD) or once per 4 KiB (PTE).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <sys/klog.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <linux/capability.h>
+
+#include "tap.h"
+#include "pool_util.h"
+
+/* Pattern byte for pool offset @off: differs per 4 KiB page and chunk. */
+static unsigned char pat(uint64_t off, unsigned char seed)
+{
+	return (unsigned char)(seed + (off >> 12) * 7 + (off >> 21) * 13);
+}
+
+/* Writes the pattern to one byte of each 4 KiB page, and to the last one. */
+static void fill(unsigned char *p, uint64_t len, uint64_t base,
+		 unsigned char seed)
+{
+	uint64_t off;
+
+	for (off = 0; off < len; off += 4096) {
+		p[off] = pat(base + off, seed);
+		p[off + 4095] = pat(base + off, seed) ^ 0xff;
+	}
+}
+
+/* Number of pages whose pattern bytes differ from what fill() wrote. */
+static uint64_t check(const unsigned char *p, uint64_t len, uint64_t base,
+		      unsigned char seed)
+{
+	uint64_t off, bad = 0;
+
+	for (off = 0; off < len; off += 4096)
+		if (p[off] != pat(base + off, seed) ||
+		    p[off + 4095] != (unsigned char)(pat(base + off, seed) ^ 0xff))
+			bad++;
+	return bad;
+}
+
+/* Bytes that are not zero, scanning every byte. */
+static uint64_t nonzero(const unsigned char *p, uint64_t len)
+{
+	const uint64_t *w = (const uint64_t *)p;
+	uint64_t i, n = 0;
+
+	for (i = 0; i < len / 8; i++)
+		if (w[i])
+			n++;
+	return n;
+}
+
+/* How often @needle occurs in the kernel log right now. */
+static int klog_count(const char *needle)
+{
+	static char buf[1 << 20];
+	int len, n = 0;
+	char *s;
+
+	len = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, sizeof(buf) - 1);
+	if (len < 0)
+		return -1;
+	buf[len] = 0;
+	for (s = buf; (s = strstr(s, needle)); s++)
+		n++;
+	return n;
+}
+
+static int drop_cap_ipc_lock(void)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+	int i = CAP_TO_INDEX(CAP_IPC_LOCK);
+	unsigned int m = CAP_TO_MASK(CAP_IPC_LOCK);
+
+	if (syscall(SYS_capget, &h, d))
+		return -1;
+	d[i].effective &= ~m;
+	d[i].permitted &= ~m;
+	d[i].inheritable &= ~m;
+	return syscall(SYS_capset, &h, d);
+}
+
+static int wait_child(pid_t pid)
+{
+	int st;
+
+	if (waitpid(pid, &st, 0) != pid)
+		return -1;
+	return st;
+}
+
+/* ---- feature query and pool info ------------------------------------ */
+
+TEST(query_reports_pool)
+{
+	struct micmem_query q;
+	int fd = ctrl_open();
+
+	ASSERT_OK(fd);
+	memset(&q, 0xa5, sizeof(q));
+	ASSERT_OK(ioctl(fd, MICMEM_IOC_QUERY, &q));
+	EXPECT_TRUE(q.features & MICMEM_FEAT_POOL);
+	/* The VM's kernel (x86-64, THP, FS_DAX) can map PMDs. */
+	EXPECT_TRUE(q.features & MICMEM_FEAT_POOL_PMD);
+	EXPECT_EQ(q.pool_max_bytes,
+		  read_ll(PARAM_DIR "pool_max_mb") * (long long)MIB);
+	EXPECT_GT(q.pool_max_bytes, 0);
+	close(fd);
+}
+
+TEST(create_and_info)
+{
+	struct micmem_pool_create pc;
+	struct micmem_pool_info pi;
+	int fd = ctrl_open();
+
+	ASSERT_OK(fd);
+	memset(&pc, 0, sizeof(pc));
+	pc.size = 3 * CHUNK;
+	pc.mmap_offset = 12345;		/* output only: ignored on input */
+	ASSERT_OK(ioctl(fd, MICMEM_IOC_POOL_CREATE, &pc));
+	EXPECT_EQ(pc.mmap_offset, 0);
+	EXPECT_EQ(pc.size, 3 * CHUNK);
+
+	ASSERT_OK(pool_info(fd, &pi));
+	EXPECT_EQ(pi.size, 3 * CHUNK);
+	EXPECT_EQ(pi.chunk_size, CHUNK);
+	EXPECT_EQ(pi.nr_chunks, 3);
+	EXPECT_EQ(pi.map_mode, MICMEM_MAP_PMD);
+	EXPECT_EQ(pi.faults, 0);
+	EXPECT_EQ(pi.pte_faults, 0);
+	EXPECT_EQ(pi.reserved[0], 0);
+	EXPECT_EQ(pi.reserved[1], 0);
+	EXPECT_EQ(pi.reserved[2], 0);
+
+	EXPECT_EQ(fdinfo_ll(fd, "pool_bytes"), 3 * CHUNK);
+	EXPECT_EQ(fdinfo_ll(fd, "pool_chunks"), 3);
+	EXPECT_EQ(fdinfo_ll(fd, "pool_faults"), 0);
+	close(fd);
+}
+
+TEST(no_pool_yet)
+{
+	struct micmem_pool_info pi;
+	int fd = ctrl_open();
+
+	ASSERT_OK(fd);
+	EXPECT_ERRNO(pool_info(fd, &pi), ENXIO);
+	EXPECT_ERRNO((long)pool_map(fd, CHUNK, 0), ENXIO);
+	EXPECT_EQ(fdinfo_ll(fd, "pool_bytes"), 0);
+	close(fd);
+}
+
+/* ---- POOL_CREATE errors ---------------------------------------------- */
+
+TEST(create_rejects_bad_size)
+{
+	int fd = ctrl_open();
+
+	ASSERT_OK(fd);
+	EXPECT_ERRNO(pool_create(fd, 0), EINVAL);
+	EXPECT_ERRNO(pool_create(fd, CHUNK / 2), EINVAL);
+	EXPECT_ERRNO(pool_create(fd, CHUNK + 4096), EINVAL);
+	EXPECT_ERRNO(pool_create(fd, ~0ULL), EINVAL);
+	/* Nothing was created by the failures. */
+	EXPECT_OK(pool_create(fd, CHUNK));
+	close(fd);
+}
+
+TEST(create_rejects_flags_and_reserved)
+{
+	struct micmem_pool_create pc;
+	int fd = ctrl_open();
+	unsigned int bit;
+
+	ASSERT_OK(fd);
+	for (bit = 0; bit < 32; bit++) {
+		memset(&pc, 0, sizeof(pc));
+		pc.size = CHUNK;
+		pc.flags = 1U << bit;
+		if (pc.flags & MICMEM_POOL_VALID_FLAGS)
+			continue;
+		EXPECT_ERRNO(ioctl(fd, MICMEM_IOC_POOL_CREATE, &pc), EINVAL);
+	}
+	memset(&pc, 0, sizeof(pc));
+	pc.size = CHUNK;
+	pc.reserved0 = 1;
+	EXPECT_ERRNO(ioctl(fd, MICMEM_IOC_POOL_CREATE, &pc), EINVAL);
+	memset(&pc, 0, sizeof(pc));
+	pc.size = CHUNK;
+	pc.reserved[0] = 1;
+	EXPECT_ERRNO(ioctl(fd, MICMEM_IOC_POOL_CREATE, &pc), EINVAL);
+	memset(&pc, 0, sizeof(pc));
+	pc.size = CHUNK;
+	pc.reserved[1] = 1ULL << 63;
+	EXPECT_ERRNO(ioctl(fd, MICMEM_IOC_POOL_CREATE, &pc), EINVAL);
+	EXPECT_ERRNO(ioctl(fd, MICMEM_IOC_POOL_CREATE, NULL), EFAULT);
+	EXPECT_ERRNO(ioctl(fd, MICMEM_IOC_POOL_INFO, NULL), ENXIO);
+	ASSERT_OK(pool_create(fd, CHUNK));
+	EXPECT_ERRNO(ioctl(fd, MICMEM_IOC_POOL_INFO, NULL), EFAULT);
+	close(fd);
+}
+
+TEST(create_twice_eexist)
+{
+	struct micmem_pool_info pi;
+	int fd = ctrl_open();
+
+	ASSERT_OK(fd);
+	ASSERT_OK(pool_create(fd, CHUNK));
+	EXPECT_ERRNO(pool_create(fd, CHUNK), EEXIST);
+	EXPECT_ERRNO(pool_create(fd, 2 * CHUNK), EEXIST);
+	ASSERT_OK(pool_info(fd, &pi));
+	EXPECT_EQ(pi.size, CHUNK);
+	close(fd);
+}
+
+TEST(create_over_pool_max_mb)
+{
+	struct micmem_query q;
+	long long old = read_ll(PARAM_DIR "pool_max_mb");
+	int before = klog_count("pool_max_mb");
+	char buf[32];
+	int fd = ctrl_open();
+
+	ASSERT_OK(fd);
+	ASSERT_GT(old, 0);
+	ASSERT_OK(write_str(PARAM_DIR "pool_max_mb", "8"));
+	ASSERT_OK(ioctl(fd, MICMEM_IOC_QUERY, &q));
+	EXPECT_EQ(q.pool_max_bytes, 8 * MIB);
+	EXPECT_ERRNO(pool_create(fd, 10 * MIB), E2BIG);
+	EXPECT_ERRNO(pool_create(fd, 1ULL << 62), E2BIG);
+	/* The message names the limit that was hit. */
+	EXPECT_EQ(klog_count("pool_max_mb"), before + 2);
+	EXPECT_OK(pool_create(fd, 8 * MIB));
+	snprintf(buf, sizeof(buf), "%lld", old);
+	ASSERT_OK(write_str(PARAM_DIR "pool_max_mb", buf));
+	close(fd);
+}
+
+/*
+ * Without CAP_IPC_LOCK the pools of one user are charged to its
+ * RLIMIT_MEMLOCK, like io_uring's buffers; closing returns the charge.
+ */
+TEST(create_over_rlimit_memlock)
+{
+	struct rlimit rl = { 6 * MIB, 6 * MIB };
+	int before = klog_count("RLIMIT_MEMLOCK");
+	int a = ctrl_open(), b = ctrl_open();
+
+	ASSERT_OK(a);
+	ASSERT_OK(b);
+	ASSERT_OK(setrlimit(RLIMIT_MEMLOCK, &rl));
+	/* With the capability the limit does not apply. */
+	ASSERT_OK(pool_create(b, 8 * MIB));
+	close(b);
+	b = ctrl_open();
+	ASSERT_OK(b);
+
+	ASSERT_OK(drop_cap_ipc_lock());
+	EXPECT_ERRNO(pool_create(a, 8 * MIB), ENOMEM);
+	EXPECT_EQ(klog_count("RLIMIT_MEMLOCK"), before + 1);
+	ASSERT_OK(pool_create(a, 4 * MIB));
+	/* 4 + 4 MiB is over the 6 MiB the user may lock. */
+	EXPECT_ERRNO(pool_create(b, 4 * MIB), ENOMEM);
+	EXPECT_OK(pool_create(b, 2 * MIB));
+	close(b);
+	close(a);
+	/* Both charges returned: 6 MiB fits again. */
+	a = ctrl_open();
+	ASSERT_OK(a);
+	EXPECT_OK(pool_create(a, 6 * MIB));
+	close(a);
+}
+
+/* ---- mmap ------------------------------------------------------------ */
+
+TEST(mmap_rejects_private)
+{
+	int fd = pool_open(2 * CHUNK);
+
+	ASSERT_OK(fd);
+	EXPECT_ERRNO((long)mmap(NULL, CHUNK, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE, fd, 0), EINVAL);
+	EXPECT_ERRNO((long)mmap(NULL, CHUNK, PROT_READ, MAP_PRIVATE, fd, 0),
+		     EINVAL);
+	close(fd);
+}
+
+TEST(mmap_rejects_past_end)
+{
+	int fd = pool_open(2 * CHUNK);
+	void *p;
+
+	ASSERT_OK(fd);
+	EXPECT_ERRNO((long)pool_map(fd, 3 * CHUNK, 0), ENXIO);
+	EXPECT_ERRNO((long)pool_map(fd, 2 * CHUNK + 4096, 0), ENXIO);
+	EXPECT_ERRNO((long)pool_map(fd, 4096, 2 * CHUNK), ENXIO);
+	EXPECT_ERRNO((long)pool_map(fd, 2 * CHUNK, 4096), ENXIO);
+	EXPECT_ERRNO((long)pool_map(fd, CHUNK, 1ULL << 40), ENXIO);
+	/* The last byte is fine. */
+	p = pool_map(fd, 4096, 2 * CHUNK - 4096);
+	ASSERT_NE(p, MAP_FAILED);
+	munmap(p, 4096);
+	close(fd);
+}
+
+TEST(mremap_cannot_grow)
+{
+	int fd = pool_open(2 * CHUNK);
+	unsigned char *p, *q;
+
+	ASSERT_OK(fd);
+	p = pool_map(fd, CHUNK, 0);
+	ASSERT_NE(p, MAP_FAILED);
+	fill(p, CHUNK, 0, 1);
+	EXPECT_ERRNO((long)mremap(p, CHUNK, 2 * CHUNK, MREMAP_MAYMOVE), EFAULT);
+	EXPECT_ERRNO((long)mremap(p, CHUNK, 2 * CHUNK, 0), EFAULT);
+	/* Shrinking is allowed; the rest stays intact. */
+	q = mremap(p, CHUNK, CHUNK / 2, 0);
+	ASSERT_EQ(q, p);
+	EXPECT_EQ(check(p, CHUNK / 2, 0, 1), 0);
+	munmap(p, CHUNK / 2);
+	close(fd);
+}
+
+TEST(mmap_address_is_2mib_aligned)
+{
+	int fd = pool_open(8 * CHUNK);
+	void *p[6];
+	int i;
+
+	ASSERT_OK(fd);
+	for (i = 0; i < 6; i++) {
+		p[i] = pool_map(fd, (i % 3 + 1) * CHUNK, 0);
+		ASSERT_NE(p[i], MAP_FAILED);
+		EXPECT_EQ((uintptr_t)p[i] % CHUNK, 0);
+	}
+	for (i = 0; i < 6; i++)
+		munmap(p[i], (i % 3 + 1) * CHUNK);
+	/* An unaligned hint, and an offset that is a whole chunk. */
+	p[0] = mmap((void *)0x7f0000001000UL, CHUNK, PROT_READ, MAP_SHARED,
+		    fd, 0);
+	ASSERT_NE(p[0], MAP_FAILED);
+	EXPECT_EQ((uintptr_t)p[0] % CHUNK, 0);
+	munmap(p[0], CHUNK);
+	p[0] = pool_map(fd, 2 * CHUNK, 3 * CHUNK);
+	ASSERT_NE(p[0], MAP_FAILED);
+	EXPECT_EQ((uintptr_t)p[0] % CHUNK, 0);
+	munmap(p[0], 2 * CHUNK);
+	/* A 4 KiB offset: the address keeps the same offset in 2 MiB. */
+	p[0] = pool_map(fd, 2 * CHUNK, 4096);
+	ASSERT_NE(p[0], MAP_FAILED);
+	EXPECT_EQ((uintptr_t)p[0] % CHUNK, 4096);
+	munmap(p[0], 2 * CHUNK);
+	close(fd);
+}
+
+/* One fault per 2 MiB, and the data lands in the right chunk. */
+TEST(pmd_faults_one_per_chunk)
+{
+	struct micmem_pool_info pi;
+	int fd = pool_open(8 * CHUNK);
+	unsigned char *p, *q;
+	long before;
+
+	ASSERT_OK(fd);
+	p = pool_map(fd, 8 * CHUNK, 0);
+	ASSERT_NE(p, MAP_FAILED);
+	before = minor_faults();
+	fill(p, 8 * CHUNK, 0, 3);
+	EXPECT_GE(minor_faults() - before, 8);
+	EXPECT_LE(minor_faults() - before, 8 + 2);
+	ASSERT_OK(pool_info(fd, &pi));
+	EXPECT_EQ(pi.faults, 8);
+	EXPECT_EQ(pi.pte_faults, 0);
+	EXPECT_EQ(fdinfo_ll(fd, "pool_faults"), 8);
+	EXPECT_EQ(fdinfo_ll(fd, "pool_pte_faults"), 0);
+
+	/* A second mapping of chunks 5..6 sees the same bytes. */
+	q = pool_map(fd, 2 * CHUNK, 5 * CHUNK);
+	ASSERT_NE(q, MAP_FAILED);
+	EXPECT_EQ(check(q, 2 * CHUNK, 5 * CHUNK, 3), 0);
+	fill(q, CHUNK, 5 * CHUNK, 4);
+	EXPECT_EQ(check(p + 5 * CHUNK, CHUNK, 5 * CHUNK, 4), 0);
+	ASSERT_OK(pool_info(fd, &pi));
+	EXPECT_EQ(pi.faults, 10);
+	munmap(q, 2 * CHUNK);
+	munmap(p, 8 * CHUNK);
+	close(fd);
+}
+
+/* Where a PMD cannot fit (offset not chunk aligned) 4 KiB entries serve. */
+TEST(pte_faults_for_unaligned_offset)
+{
+	struct micmem_pool_info pi;
+	int fd = pool_open(2 * CHUNK);
+	unsigned char *p, *q;
+
+	ASSERT_OK(fd);
+	p = pool_map(fd, 2 * CHUNK, 0);
+	ASSERT_NE(p, MAP_FAILED);
+	fill(p, 2 * CHUNK, 0, 9);
+	q = pool_map(fd, CHUNK, 4096);
+	ASSERT_NE(q, MAP_FAILED);
+	EXPECT_EQ(check(q, CHUNK, 4096, 9), 0);
+	ASSERT_OK(pool_info(fd, &pi));
+	EXPECT_EQ(pi.faults, 2 + 512);
+	EXPECT_EQ(pi.pte_faults, 512);
+	fill(q, CHUNK, 4096, 10);
+	EXPECT_EQ(check(p + 4096, CHUNK, 4096, 10), 0);
+	munmap(q, CHUNK);
+	munmap(p, 2 * CHUNK);
+	close(fd);
+}
+
+/* A process that disabled THP gets 4 KiB entries, with the same data. */
+TEST(pte_fallback_when_thp_disabled)
+{
+	struct micmem_pool_info pi;
+	int fd = pool_open(2 * CHUNK);
+	unsigned char *p;
+
+	ASSERT_OK(fd);
+	ASSERT_OK(prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0));
+	p = pool_map(fd, 2 * CHUNK, 0);
+	ASSERT_NE(p, MAP_FAILED);
+	fill(p, 2 * CHUNK, 0, 5);
+	EXPECT_EQ(check(p, 2 * CHUNK, 0, 5), 0);
+	ASSERT_OK(pool_info(fd, &pi));
+	EXPECT_EQ(pi.map_mode, MICMEM_MAP_PMD);
+	EXPECT_EQ(pi.faults, 1024);
+	EXPECT_EQ(pi.pte_faults, 1024);
+	munmap(p, 2 * CHUNK);
+	close(fd);
+}
+
+/* MADV_NOHUGEPAGE on the mapping does the same for one VMA. */
+TEST(pte_fallback_for_nohugepage_vma)
+{
+	struct micmem_pool_info pi;
+	int fd = pool_open(CHUNK);
+	unsigned char *p;
+
+	ASSERT_OK(fd);
+	p = pool_map(fd, CHUNK, 0);
+	ASSERT_NE(p, MAP_FAILED);
+	ASSERT_OK(madvise(p, CHUNK, MADV_NOHUGEPAGE));
+	fill(p, CHUNK, 0, 6);
+	ASSERT_OK(pool_info(fd, &pi));
+	EXPECT_EQ(pi.faults, 512);
+	EXPECT_EQ(pi.pte_faults, 512);
+	munmap(p, CHUNK);
+	close(fd);
+}
+
+/* pool_pmd=0 forces the fallback: feature bit, map mode, fdinfo. */
+TEST(pte_mode_by_module_parameter)
+{
+	struct micmem_pool_info pi;
+	struct micmem_query q;
+	unsigned char *p;
+	int fd;
+
+	ASSERT_OK(write_str(PARAM_DIR "pool_pmd", "0"));
+	fd = pool_open(CHUNK);
+	ASSERT_OK(write_str(PARAM_DIR "pool_pmd", "1"));
+	ASSERT_OK(fd);
+	ASSERT_OK(pool_info(fd, &pi));
+	EXPECT_EQ(pi.map_mode, MICMEM_MAP_PTE);
+	p = pool_map(fd, CHUNK, 0);
+	ASSERT_NE(p, MAP_FAILED);
+	fill(p, CHUNK, 0, 7);
+	EXPECT_EQ(check(p, CHUNK, 0, 7), 0);
+	ASSERT_OK(pool_info(fd, &pi));
+	EXPECT_EQ(pi.faults, 512);
+	EXPECT_EQ(pi.pte_faults, 512);
+	EXPECT_EQ(fdinfo_ll(fd, "pool_pte_faults"), 512);
+	munmap(p, CHUNK);
+	close(fd);
+
+	ASSERT_OK(write_str(PARAM_DIR "pool_pmd", "0"));
+	fd = ctrl_open();
+	EXPECT_OK(ioctl(fd, MICMEM_IOC_QUERY, &q));
+	ASSERT_OK(write_str(PARAM_DIR "pool_pmd", "1"));
+	EXPECT_FALSE(q.features & MICMEM_FEAT_POOL_PMD);
+	EXPECT_TRUE(q.features & MICMEM_FEAT_POOL);
+	close(fd);
+}
+
+/* ---- lifetime -------------------------------------------------------- */
+
+TEST(data_persists_across_remap)
+{
+	int fd = pool_open(4 * CHUNK);
+	unsigned char *p;
+	int i;
+
+	ASSERT_OK(fd);
+	p = pool_map(fd, 4 * CHUNK, 0);
+	ASSERT_NE(p, MAP_FAILED);
+	fill(p, 4 * CHUNK, 0, 11);
+	for (i = 0; i < 3; i++) {
+		ASSERT_OK(munmap(p, 4 * CHUNK));
+		p = pool_map(fd, 4 * CHUNK, 0);
+		ASSERT_NE(p, MAP_FAILED);
+		EXPECT_EQ(check(p, 4 * CHUNK, 0, 11), 0);
+	}
+	munmap(p, 4 * CHUNK);
+	close(fd);
+}
+
+TEST(close_keeps_mapping_valid)
+{
+	int fd = pool_open(4 * CHUNK);
+	unsigned char *p;
+
+	ASSERT_OK(fd);
+	p = pool_map(fd, 4 * CHUNK, 0);
+	ASSERT_NE(p, MAP_FAILED);
+	fill(p, 2 * CHUNK, 0, 12);
+	ASSERT_OK(close(fd));
+	/* Touched and untouched chunks both work after close. */
+	fill(p + 2 * CHUNK, 2 * CHUNK, 2 * CHUNK, 12);
+	EXPECT_EQ(check(p, 4 * CHUNK, 0, 12), 0);
+	ASSERT_OK(munmap(p, 4 * CHUNK));
+}
+
+/*
+ * Split VMAs each hold the pool: unmap a hole (splits a PMD), close the
+ * fd, then both halves still work; a moved VMA too.
+ */
+TEST(split_and_moved_vmas_keep_pool)
+{
+	int fd = pool_open(4 * CHUNK);
+	unsigned char *p, *tail, *dst, *moved;
+
+	ASSERT_OK(fd);
+	p = pool_map(fd, 4 * CHUNK, 0);
+	ASSERT_NE(p, MAP_FAILED);
+	fill(p, 4 * CHUNK, 0, 13);
+	ASSERT_OK(munmap(p + CHUNK + CHUNK / 2, CHUNK));
+	ASSERT_OK(close(fd));
+	EXPECT_EQ(check(p, CHUNK + CHUNK / 2, 0, 13), 0);
+	tail = p + 2 * CHUNK + CHUNK / 2;
+	EXPECT_EQ(check(tail, CHUNK + CHUNK / 2, 2 * CHUNK + CHUNK / 2, 13), 0);
+
+	/* Move the tail to an address that is not 2 MiB aligned. */
+	dst = mmap(NULL, 4 * CHUNK, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+		   -1, 0);
+	ASSERT_NE(dst, MAP_FAILED);
+	moved = mremap(tail, CHUNK + CHUNK / 2, CHUNK + CHUNK / 2,
+		       MREMAP_MAYMOVE | MREMAP_FIXED, dst + 4096);
+	ASSERT_EQ(moved, dst + 4096);
+	EXPECT_EQ(check(moved, CHUNK + CHUNK / 2, 2 * CHUNK + CHUNK / 2, 13),
+		  0);
+	fill(moved, CHUNK + CHUNK / 2, 2 * CHUNK + CHUNK / 2, 14);
+	EXPECT_EQ(check(moved, CHUNK + CHUNK / 2, 2 * CHUNK + CHUNK / 2, 14),
+		  0);
+	munmap(dst, 4 * CHUNK + 4096);
+	munmap(p, CHUNK + CHUNK / 2);
+}
+
+/* ---- isolation ------------------------------------------------------- */
+
+TEST(isolation_between_fds)
+{
+	int a = pool_open(2 * CHUNK), b = pool_open(2 * CHUNK);
+	unsigned char *pa, *pb;
+
+	ASSERT_OK(a);
+	ASSERT_OK(b);
+	pa = pool_map(a, 2 * CHUNK, 0);
+	pb = pool_map(b, 2 * CHUNK, 0);
+	ASSERT_NE(pa, MAP_FAILED);
+	ASSERT_NE(pb, MAP_FAILED);
+	fill(pa, 2 * CHUNK, 0, 21);
+	EXPECT_EQ(nonzero(pb, 2 * CHUNK), 0);
+	fill(pb, 2 * CHUNK, 0, 22);
+	EXPECT_EQ(check(pa, 2 * CHUNK, 0, 21), 0);
+	EXPECT_EQ(check(pb, 2 * CHUNK, 0, 22), 0);
+	munmap(pa, 2 * CHUNK);
+	munmap(pb, 2 * CHUNK);
+	close(a);
+	close(b);
+}
+
+TEST(isolation_between_processes)
+{
+	int fd = pool_open(2 * CHUNK);
+	unsigned char *p;
+	pid_t pid;
+	int st;
+
+	ASSERT_OK(fd);
+	p = pool_map(fd, 2 * CHUNK, 0);
+	ASSERT_NE(p, MAP_FAILED);
+	fill(p, 2 * CHUNK, 0, 31);
+	pid = fork();
+	ASSERT_OK(pid);
+	if (pid == 0) {
+		/* Own fd, own pool: zeros, and writes stay here. */
+		int cfd = pool_open(2 * CHUNK);
+		unsigned char *c;
+
+		if (cfd < 0)
+			_exit(10);
+		c = pool_map(cfd, 2 * CHUNK, 0);
+		if (c == MAP_FAILED)
+			_exit(11);
+		if (nonzero(c, 2 * CHUNK))
+			_exit(12);
+		memset(c, 0x77, 2 * CHUNK);
+		_exit(0);
+	}
+	st = wait_child(pid);
+	EXPECT_TRUE(WIFEXITED(st));
+	EXPECT_EQ(WEXITSTATUS(st), 0);
+	EXPECT_EQ(check(p, 2 * CHUNK, 0, 31), 0);
+	munmap(p, 2 * CHUNK);
+	close(fd);
+}
+
+TEST(fork_child_does_not_inherit_mapping)
+{
+	int fd = pool_open(CHUNK);
+	unsigned char *p;
+	pid_t pid;
+	int st;
+
+	ASSERT_OK(fd);
+	p = pool_map(fd, CHUNK, 0);
+	ASSERT_NE(p, MAP_FAILED);
+	fill(p, CHUNK, 0, 41);
+
+	/* The range is free in the child... */
+	pid = fork();
+	ASSERT_OK(pid);
+	if (pid == 0) {
+		void *q = mmap(p, CHUNK, PROT_READ,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+			       -1, 0);
+		_exit(q == (void *)p ? 0 : 1);
+	}
+	st = wait_child(pid);
+	EXPECT_TRUE(WIFEXITED(st));
+	EXPECT_EQ(WEXITSTATUS(st), 0);
+
+	/* ...so touching it is a segmentation fault. */
+	pid = fork();
+	ASSERT_OK(pid);
+	if (pid == 0) {
+		signal(SIGSEGV, SIG_DFL);
+		_exit(*(volatile unsigned char *)p);
+	}
+	st = wait_child(pid);
+	EXPECT_TRUE(WIFSIGNALED(st));
+	EXPECT_EQ(WTERMSIG(st), SIGSEGV);
+
+	/* MADV_DOFORK is an explicit opt-in: the child then shares it. */
+	ASSERT_OK(madvise(p, CHUNK, MADV_DOFORK));
+	pid = fork();
+	ASSERT_OK(pid);
+	if (pid == 0) {
+		if (check(p, CHUNK, 0, 41))
+			_exit(1);
+		fill(p, CHUNK, 0, 42);
+		_exit(0);
+	}
+	st = wait_child(pid);
+	EXPECT_TRUE(WIFEXITED(st));
+	EXPECT_EQ(WEXITSTATUS(st), 0);
+	EXPECT_EQ(check(p, CHUNK, 0, 42), 0);
+	munmap(p, CHUNK);
+	close(fd);
+}
+
+/* ---- get_user_pages on the pool (doc/pool.md) ------------------------ */
+
+/* Slow-path GUP (here process_vm_readv) refuses VM_PFNMAP: EFAULT. */
+TEST(gup_slow_path_refused)
+{
+	int fd = pool_open(CHUNK);
+	unsigned char *p, buf[64];
+	struct iovec local = { buf, sizeof(buf) }, remote;
+
+	ASSERT_OK(fd);
+	p = pool_map(fd, CHUNK, 0);
+	ASSERT_NE(p, MAP_FAILED);
+	fill(p, CHUNK, 0, 51);
+	remote.iov_base = p;
+	remote.iov_len = sizeof(buf);
+	EXPECT_ERRNO(process_vm_readv(getpid(), &local, 1, &remote, 1, 0),
+		     EFAULT);
+	munmap(p, CHUNK);
+	close(fd);
+}
+
+/*
+ * get_user_pages_fast (vmsplice here, O_DIRECT likewise) takes a page
+ * reference on a chunk already mapped by a PMD, and fails (EFAULT) where
+ * nothing is mapped yet or 4 KiB entries are used.  The reference keeps
+ * the page alive after the pool is gone.
+ */
+TEST(gup_fast_on_pmd_keeps_page_alive)
+{
+	int fd = pool_open(2 * CHUNK);
+	unsigned char *p, buf[4096];
+	struct iovec iov;
+	int pfd[2];
+
+	ASSERT_OK(fd);
+	ASSERT_OK(pipe(pfd));
+	p = pool_map(fd, 2 * CHUNK, 0);
+	ASSERT_NE(p, MAP_FAILED);
+
+	iov.iov_base = p + CHUNK;
+	iov.iov_len = 4096;
+	EXPECT_ERRNO(vmsplice(pfd[1], &iov, 1, 0), EFAULT);
+
+	fill(p, 4096, 0, 61);
+	iov.iov_base = p;
+	ASSERT_EQ(vmsplice(pfd[1], &iov, 1, 0), 4096);
+	memset(p, 0, 4096);		/* the pipe holds the page, not a copy */
+	fill(p, 4096, 0, 62);
+	ASSERT_OK(munmap(p, 2 * CHUNK));
+	ASSERT_OK(close(fd));		/* pool gone; the pipe's page is not */
+	ASSERT_EQ(read(pfd[0], buf, sizeof(buf)), 4096);
+	EXPECT_EQ(check(buf, 4096, 0, 62), 0);
+	close(pfd[0]);
+	close(pfd[1]);
+}
+
+TEST(gup_fast_refused_on_pte_mapping)
+{
+	int fd = pool_open(CHUNK);
+	unsigned char *p;
+	struct iovec iov;
+	int pfd[2];
+
+	ASSERT_OK(fd);
+	ASSERT_OK(pipe(pfd));
+	ASSERT_OK(prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0));
+	p = pool_map(fd, CHUNK, 0);
+	ASSERT_NE(p, MAP_FAILED);
+	fill(p, CHUNK, 0, 63);
+	iov.iov_base = p;
+	iov.iov_len = 4096;
+	EXPECT_ERRNO(vmsplice(pfd[1], &iov, 1, 0), EFAULT);
+	/* Copies work everywhere: write() from the pool into the pipe. */
+	EXPECT_EQ(write(pfd[1], p, 4096), 4096);
+	munmap(p, CHUNK);
+	close(fd);
+	close(pfd[0]);
+	close(pfd[1]);
+}
+
+/* "VmFlags:" of the mapping starting at @addr in /proc/self/smaps. */
+static int vmflags_of(const void *addr, char *out, size_t len)
+{
+	unsigned long start, end;
+	char line[512];
+	int in = 0, ret = -1;
+	FILE *f = fopen("/proc/self/smaps", "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &start, &end) == 2) {
+			in = start == (uintptr_t)addr;
+		} else if (in && !strncmp(line, "VmFlags:", 8)) {
+			snprintf(out, len, "%s", line + 8);
+			ret = 0;
+			break;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
+/* Shared, PFN map, not copied on fork, not expandable, not dumped. */
+TEST(vma_flags)
+{
+	int fd = pool_open(CHUNK);
+	char flags[512];
+	void *p;
+
+	ASSERT_OK(fd);
+	p = pool_map(fd, CHUNK, 0);
+	ASSERT_NE(p, MAP_FAILED);
+	ASSERT_OK(vmflags_of(p, flags, sizeof(flags)));
+	TH_LOG("VmFlags:%s", flags);
+	EXPECT_TRUE(strstr(flags, " sh"));
+	EXPECT_TRUE(strstr(flags, " pf"));
+	EXPECT_TRUE(strstr(flags, " dc"));
+	EXPECT_TRUE(strstr(flags, " de"));
+	EXPECT_TRUE(strstr(flags, " dd"));
+	munmap(p, CHUNK);
+	close(fd);
+}
+
+/* Debugger access (/proc/pid/mem, ptrace) goes through vm_ops->access. */
+TEST(proc_mem_access)
+{
+	int fd = pool_open(2 * CHUNK);
+	unsigned char *p, buf[300], want[300];
+	int mem, i;
+
+	ASSERT_OK(fd);
+	p = pool_map(fd, 2 * CHUNK, 0);
+	ASSERT_NE(p, MAP_FAILED);
+	mem = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
+	ASSERT_OK(mem);
+	/* Across a page and a chunk boundary, before anything is mapped. */
+	for (i = 0; i < 300; i++)
+		want[i] = (unsigned char)(i * 3 + 1);
+	ASSERT_EQ(pwrite(mem, want, 300, (off_t)(uintptr_t)(p + CHUNK - 150)),
+		  300);
+	EXPECT_EQ(memcmp(p + CHUNK - 150, want, 300), 0);
+	p[CHUNK + 7] = 0xee;
+	ASSERT_EQ(pread(mem, buf, 300, (off_t)(uintptr_t)(p + CHUNK - 150)),
+		  300);
+	EXPECT_EQ(buf[157], 0xee);
+	EXPECT_EQ(memcmp(buf, want, 157), 0);
+	close(mem);
+	munmap(p, 2 * CHUNK);
+	close(fd);
+}
+
+/* A read-only fd maps read-only; PROT_WRITE is the kernel's EACCES. */
+TEST(read_only_fd)
+{
+	int fd = open(CTRL_PATH, O_RDONLY | O_CLOEXEC);
+	unsigned char *p;
+
+	ASSERT_OK(fd);
+	ASSERT_OK(pool_create(fd, CHUNK));
+	EXPECT_ERRNO((long)pool_map(fd, CHUNK, 0), EACCES);
+	p = mmap(NULL, CHUNK, PROT_READ, MAP_SHARED, fd, 0);
+	ASSERT_NE(p, MAP_FAILED);
+	EXPECT_EQ(nonzero(p, CHUNK), 0);
+	munmap(p, CHUNK);
+	close(fd);
+}
+
+TEST_MAIN()
