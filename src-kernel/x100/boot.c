@@ -13,6 +13,7 @@
  */
 #include <linux/device.h>
 #include <linux/errno.h>
+#include <linux/fs.h>
 #include <linux/jiffies.h>
 #include <linux/kernel_read_file.h>
 #include <linux/moduleparam.h>
@@ -115,6 +116,28 @@ static int mic_boot_download(struct micmem_card *card, const void *image,
 	return 0;
 }
 
+/*
+ * Read the image with the writer's credentials, relative to its working
+ * directory: -ENOENT, -EACCES, -EISDIR, -EINVAL (empty or not a regular
+ * file), -EFBIG (over MIC_BOOT_IMAGE_MAX), ...
+ */
+static ssize_t mic_boot_read_image(const char *path, void **image)
+{
+	struct file *file;
+	ssize_t size;
+
+	file = filp_open(path, O_RDONLY, 0);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	if (S_ISDIR(file_inode(file)->i_mode))
+		size = -EISDIR;
+	else
+		size = kernel_read_file(file, 0, image, MIC_BOOT_IMAGE_MAX,
+					NULL, READING_FIRMWARE);
+	fput(file);
+	return size;
+}
+
 /* "boot:elf:<path>" written to the state attribute. */
 int mic_x100_boot(struct micmem_card *card, const char *path)
 {
@@ -137,9 +160,7 @@ int mic_x100_boot(struct micmem_card *card, const char *path)
 	if (!name)
 		return -ENOMEM;
 
-	/* with the writer's credentials; -ENOENT, -EACCES, -EFBIG, ... */
-	size = kernel_read_file_from_path(path, 0, &image, MIC_BOOT_IMAGE_MAX,
-					  NULL, READING_FIRMWARE);
+	size = mic_boot_read_image(path, &image);
 	if (size < 0) {
 		ret = size;
 		goto out_free_name;
