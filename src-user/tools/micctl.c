@@ -465,8 +465,16 @@ static int run_op(const char *what, const char *cmd, const char *transient,
 		if (!strcmp(state, target)) {
 			msg("%s: %s\n", c->name, state);
 		} else {
-			err("%s: %s failed: %s (%s)", c->name, what, state,
-			    error_text(c, ebuf, sizeof(ebuf)));
+			char failed[64];
+
+			/* "boot failed: <why>", plus the state if unexpected */
+			snprintf(failed, sizeof(failed), "%s failed", what);
+			if (!strcmp(state, failed))
+				err("%s: %s: %s", c->name, failed,
+				    error_text(c, ebuf, sizeof(ebuf)));
+			else
+				err("%s: %s: %s (card %s)", c->name, failed,
+				    error_text(c, ebuf, sizeof(ebuf)), state);
 			c->result = EXIT_FAILED;
 		}
 	}

@@ -143,7 +143,7 @@ TEST(boot_of_a_non_elf_file_fails)
 	all_ready();
 	write_file("/tmp/not-elf", "just text\n");
 	ASSERT_EQ(micctl("boot /tmp/not-elf mic1"), 1);
-	EXPECT_OUT("mic1: boot failed: boot failed (Exec format error)");
+	EXPECT_OUT("mic1: boot failed: Exec format error\n");
 	EXPECT_STREQ(card_attr(1, "state"), "boot failed");
 	ASSERT_EQ(micctl("status mic1"), 0);
 	EXPECT_OUT("boot failed   nA");
@@ -186,7 +186,7 @@ TEST(reset_failure_exit_code)
 	all_ready();
 	set_knob(0, "fail_reset", "100");
 	ASSERT_EQ(micctl("-f reset mic0"), 1);
-	EXPECT_OUT("mic0: reset failed: reset failed (Input/output error)");
+	EXPECT_OUT("mic0: reset failed: Input/output error\n");
 	ASSERT_EQ(micctl("wait reset_failed 1 mic0"), 0);
 	set_knob(0, "fail_reset", "0");
 	ASSERT_EQ(micctl("reset mic0"), 0);
@@ -215,6 +215,16 @@ TEST(lost_card)
 	set_knob(0, "vanish", "0");
 	ASSERT_EQ(micctl("-f reset mic0"), 0);
 	ASSERT_EQ(micctl("boot " CARD_IMAGE " mic0"), 0);
+
+	/* the card falls off the bus while micctl waits for a boot */
+	ASSERT_EQ(micctl("-f reset mic0"), 0);
+	set_knob(0, "fail_boot", "1");
+	ASSERT_EQ(system("(sleep 0.3; echo 1 > " MICSIM_DEBUGFS
+			 "/card0/vanish) &"), 0);
+	ASSERT_EQ(micctl("boot " CARD_IMAGE " mic0"), 1);
+	EXPECT_OUT("mic0: boot failed: No such device (card lost)");
+	set_knob(0, "vanish", "0");
+	ASSERT_EQ(micctl("-f reset mic0"), 0);
 }
 
 TEST(usage_errors)
