@@ -9,6 +9,7 @@
 #include <linux/slab.h>
 
 #include "micmem.h"
+#include "dma.h"
 #include "../x100/x100.h"
 
 /*
@@ -70,6 +71,8 @@ int micmem_card_add(struct micmem_hw *hw)
 		return -ENOMEM;
 	kref_init(&card->ref);
 	card->hw = hw;
+	mutex_init(&card->attach_lock);
+	INIT_LIST_HEAD(&card->attachments);
 
 	mutex_lock(&micmem_cards_lock);
 	ret = idr_alloc(&micmem_cards, NULL, 0, MICMEM_MAX_CARDS, GFP_KERNEL);
@@ -132,6 +135,8 @@ void micmem_card_remove(struct micmem_hw *hw)
 	card->removed = true;
 	/* stops the card's works and DMA; sysfs fails with -ENODEV after */
 	mic_x100_remove(card);
+	/* DMA stopped: unmap the fds' pools while the device still exists */
+	micmem_attach_card_gone(card);
 	device_unregister(card->dev);
 	card->hw = NULL;
 	micmem_card_put(card);
@@ -146,7 +151,7 @@ irqreturn_t micmem_card_interrupt(struct micmem_hw *hw, unsigned int vector)
 	rcu_read_lock();
 	card = READ_ONCE(hw->card);
 	if (card)
-		ret = IRQ_HANDLED;
+		ret = mic_irq_handle(card, vector);
 	rcu_read_unlock();
 	return ret;
 }

@@ -12,6 +12,7 @@
 #include <linux/micmem.h>
 
 #include "micmem.h"
+#include "dma.h"
 #include "pool.h"
 
 static int micmem_open(struct inode *inode, struct file *file)
@@ -25,12 +26,18 @@ static int micmem_open(struct inode *inode, struct file *file)
 	mutex_init(&ctx->lock);
 	file->private_data = ctx;
 
+	ret = micmem_dma_open(ctx);
+	if (ret)
+		goto err_free_ctx;
+
 	/* Last: it gives the file its mapping, nothing may fail after it. */
 	ret = micmem_pool_open(file);
 	if (ret)
-		goto err_free_ctx;
+		goto err_dma;
 	return 0;
 
+err_dma:
+	micmem_dma_release(ctx);
 err_free_ctx:
 	mutex_destroy(&ctx->lock);
 	kfree(ctx);
@@ -41,6 +48,7 @@ static int micmem_release(struct inode *inode, struct file *file)
 {
 	struct micmem_ctx *ctx = file->private_data;
 
+	micmem_dma_release(ctx);
 	micmem_pool_release(file, ctx);
 	mutex_destroy(&ctx->lock);
 	kfree(ctx);
@@ -49,7 +57,8 @@ static int micmem_release(struct inode *inode, struct file *file)
 
 static u64 micmem_features(void)
 {
-	return micmem_pool_features();
+	return micmem_pool_features() | MICMEM_FEAT_DMA |
+	       MICMEM_FEAT_DUAL_CHANNEL | MICMEM_FEAT_POLL;
 }
 
 static long micmem_ioctl_query(void __user *arg)
@@ -61,6 +70,7 @@ static long micmem_ioctl_query(void __user *arg)
 	q.num_cards = micmem_card_count();
 	q.features = micmem_features();
 	q.pool_max_bytes = micmem_pool_max_bytes();
+	q.max_batch = micmem_dma_max_batch();
 	q.max_cards = MICMEM_MAX_CARDS;
 	if (copy_to_user(arg, &q, sizeof(q)))
 		return -EFAULT;
@@ -80,6 +90,14 @@ static long micmem_ioctl(struct file *file, unsigned int cmd,
 		return micmem_pool_ioctl_create(ctx, uarg);
 	case MICMEM_IOC_POOL_INFO:
 		return micmem_pool_ioctl_info(ctx, uarg);
+	case MICMEM_IOC_ATTACH:
+		return micmem_ioctl_attach(ctx, uarg);
+	case MICMEM_IOC_DETACH:
+		return micmem_ioctl_detach(ctx, uarg);
+	case MICMEM_IOC_SUBMIT:
+		return micmem_ioctl_submit(ctx, uarg);
+	case MICMEM_IOC_WAIT:
+		return micmem_ioctl_wait(ctx, uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -100,6 +118,7 @@ static const struct file_operations micmem_fops = {
 	.compat_ioctl	= compat_ptr_ioctl,
 	.mmap		= micmem_pool_mmap,
 	.get_unmapped_area = micmem_pool_get_unmapped_area,
+	.poll		= micmem_dma_poll,
 	.show_fdinfo	= micmem_show_fdinfo,
 	.llseek		= noop_llseek,
 };

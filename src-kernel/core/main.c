@@ -6,6 +6,7 @@
 #include <linux/module.h>
 
 #include "micmem.h"
+#include "dma.h"
 #include "../pci/pci.h"
 
 struct class *micmem_class;
@@ -19,9 +20,13 @@ static int __init micmem_init(void)
 		return PTR_ERR(micmem_class);
 	micmem_class->dev_groups = micmem_card_groups;
 
-	ret = micmem_cdev_init();
+	ret = micmem_dma_init();
 	if (ret)
 		goto err_class;
+
+	ret = micmem_cdev_init();
+	if (ret)
+		goto err_dma;
 
 	ret = micmem_pci_init();
 	if (ret)
@@ -31,6 +36,8 @@ static int __init micmem_init(void)
 
 err_cdev:
 	micmem_cdev_exit();
+err_dma:
+	micmem_dma_exit();
 err_class:
 	class_destroy(micmem_class);
 	return ret;
@@ -40,6 +47,7 @@ static void __exit micmem_exit(void)
 {
 	micmem_pci_exit();
 	micmem_cdev_exit();
+	micmem_dma_exit();
 	class_destroy(micmem_class);
 }
 

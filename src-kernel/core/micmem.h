@@ -24,6 +24,7 @@
 #include <linux/types.h>
 
 #include "../include/micmem_hw.h"
+#include "../x100/dma.h"
 #include "../x100/state.h"
 
 #define MICMEM_MAX_CARDS	256
@@ -45,10 +46,22 @@ struct micmem_card {
 	struct mutex state_lock;
 	enum mic_state state;
 	struct mic_mgmt mgmt;
+
+	/*
+	 * DMA (x100/dma.h, core/dma.h): the channels, and the fds' pool
+	 * mappings for this card.  @attach_lock (mutex, process context:
+	 * attach, the last put of an attachment, removal) protects
+	 * @attachments and @attach_closed.
+	 */
+	struct mic_dma dma;
+	struct mutex attach_lock;	/* see above */
+	struct list_head attachments;
+	bool attach_closed;		/* removed: no new attachments */
 };
 
 /* One open file of /dev/mic/ctrl. */
 struct micmem_pool;
+struct micmem_fd_dma;
 
 struct micmem_ctx {
 	struct mutex lock;		/* protects the fields below */
@@ -57,6 +70,8 @@ struct micmem_ctx {
 	 * until release: read it locklessly with micmem_ctx_pool().
 	 */
 	struct micmem_pool *pool;
+	/* DMA state of the fd (core/dma.h), set at open */
+	struct micmem_fd_dma *dma;
 };
 
 /* card.c: registry */

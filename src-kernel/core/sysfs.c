@@ -153,5 +153,8 @@ static const struct attribute_group micmem_card_group = {
 
 const struct attribute_group *micmem_card_groups[] = {
 	&micmem_card_group,
+	&mic_dma_attr_group,
+	&mic_dma_ch0_group,
+	&mic_dma_ch1_group,
 	NULL,
 };

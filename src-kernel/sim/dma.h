@@ -1,21 +1,78 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * DMA engine model of a simulated card: channel registers, DCR, ring
- * fetch through the SMPT, descriptor execution, completion interrupts.
- *
- * Stub: the DMA helper owns this file and dma.c.
+ * fetch through the SMPT, descriptor execution, completion interrupts,
+ * fault injection and counters.  See dma.c.
  */
 #ifndef _MICMEM_SIM_DMA_H
 #define _MICMEM_SIM_DMA_H
 
 #include <linux/types.h>
+#include <linux/workqueue.h>
+
+#include "../x100/regs.h"
 
 struct sim_card;
 struct configfs_attribute;
 
-/* Per-card configuration (configfs) and state of the DMA engine model. */
+/*
+ * DCHERR bits reported by the model.  The fact sheet documents no bit
+ * meanings (C.6: "non-zero = error"); these are the model's own, so that
+ * a test can tell the causes apart.  The driver only tests for non-zero.
+ */
+#define SIM_DCHERR_DESC		BIT(0)	/* bad type, reserved bits, length 0 */
+#define SIM_DCHERR_ALIGN	BIT(1)	/* address or length not 64-byte aligned */
+#define SIM_DCHERR_ADDR		BIT(2)	/* outside card memory and SMPT window */
+#define SIM_DCHERR_HEAD		BIT(3)	/* DHPR past the ring or written twice */
+#define SIM_DCHERR_INJECTED	BIT(4)	/* the fail_next knob */
+
+/*
+ * One channel.  All fields are protected by card->reg_lock, except @work
+ * and @bounce, which only the channel's worker uses.
+ */
+struct sim_dma_chan {
+	struct sim_card *card;
+	unsigned int nr;
+	struct work_struct work;
+	void *bounce;			/* one page, card -> card copies */
+
+	u32 head;			/* last DHPR value */
+	u32 tail;			/* next descriptor (DTPR, DSTAT count) */
+	bool head_written;		/* DHPR written since DRAR was set */
+	bool running;			/* the worker is executing descriptors */
+	bool stalled;			/* counted in injected_stall already */
+	bool plain_status;		/* last descriptor: STATUS without INTR */
+
+	u64 descriptors;
+	u64 bytes;
+	u64 interrupts;
+	u64 errors;
+};
+
+/*
+ * Per-card engine state.  Knobs and counters are protected by
+ * card->reg_lock; @wq and @chan[].work are set up and torn down by
+ * sim_dma_init/fini.
+ */
 struct sim_dma {
-	u32 unused;
+	struct workqueue_struct *wq;
+	bool stopped;			/* fini: the workers must not run */
+	struct sim_dma_chan chan[MIC_DMA_CHANNELS];
+
+	u32 stall;			/* knob: channels that stop processing */
+	u32 fail_next;			/* knob: descriptors that will fail */
+	u32 fail_skip;			/* knob: good ones before they do */
+	u32 drop_irq;			/* knob: interrupts to lose */
+	u64 injected_stall;
+	u64 injected_fail;
+	u64 injected_drop_irq;
+
+	u64 nop;			/* descriptors executed, by type */
+	u64 memcopy;
+	u64 status;
+	u64 status_intr;		/* STATUS with the interrupt bit */
+	u64 general;
+	u64 errata;			/* erratum-triggering driver behaviour */
 };
 
 /* configfs attributes of the model, NULL-terminated */

@@ -1,45 +1,218 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * x100 DMA channels as the card-state code drives them.
+ * x100 DMA channels 0 and 1 of a card, driven by the host: rings in host
+ * memory reached through the SMPT window, completion by STATUS write-backs
+ * to host memory plus the channel interrupt, error and hang recovery.
  *
- * Placeholder written by the card-management side so that both sides
- * build; the DMA data path replaces these bodies with the real ones.
+ * The card-state code calls mic_dma_probe/remove/start/stop; the core
+ * submits batches with mic_dma_submit() and learns about their end through
+ * the batch's ->complete() callback.
+ *
+ * Locks of a channel (struct mic_dma_chan), outermost first:
+ *  - submit_lock (mutex): the producer side of the ring (head, next_seq,
+ *    last_dhpr), the DHPR register and channel (re)programming.  Taken by
+ *    submitters, the error and hang works, start and stop; process context
+ *    only.  A batch on both channels takes channel 0's before channel 1's.
+ *  - lock (spinlock, irq-safe): the consumer side (tail, the list of parts
+ *    in flight) and the statistics.  Taken by the interrupt handler, by
+ *    submitters to publish a part, and by the works.
+ * dma->start_lock (mutex) serialises start, stop and remove; it is taken
+ * before any submit_lock.  No lock is shared between cards or channels.
  */
 #ifndef _MICMEM_X100_DMA_H
 #define _MICMEM_X100_DMA_H
 
+#include <linux/interrupt.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/sysfs.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+#include "desc.h"
+#include "split.h"
+
 struct micmem_card;
 
-/* Allocate per-card DMA state (rings, completion words); no MMIO. */
-static inline int mic_dma_probe(struct micmem_card *card)
-{
-	return 0;
-}
-
-/* Free what mic_dma_probe() allocated; channels are already stopped. */
-static inline void mic_dma_remove(struct micmem_card *card)
-{
-}
+/* Slots per ring: 128 KiB of descriptors, a multiple of 4 (C.3). */
+#define MIC_DMA_RING_SIZE	8192
+/* Descriptors a part may have besides its MEMCOPYs: the STATUS pair. */
+#define MIC_DMA_PART_EXTRA	2
+/* Most MEMCOPY descriptors one batch may put on one channel. */
+#define MIC_DMA_MAX_PART_DESC	(MIC_DMA_RING_SIZE - 1 - MIC_DMA_PART_EXTRA)
 
 /*
- * Program SMPT, DCR and channels 0 and 1, enable interrupts.  Called with
- * card->state_lock held whenever the card enters ready or online, before
- * the state changes (so no submit sees the new state before this ran).
+ * Per channel, in coherent host memory the engine writes: the completion
+ * word (STATUS descriptors store the sequence number of the part they
+ * end) and the DSTAT write-back (DSTATWB).  One cache line each channel.
  */
-static inline int mic_dma_start(struct micmem_card *card)
-{
-	return 0;
-}
+struct mic_dma_wb {
+	__le64 seq;
+	__le32 dstat;
+	__le32 pad;
+} __aligned(64);
+
+struct mic_dma_batch;
+
+/**
+ * struct mic_dma_part - what one batch put on one channel
+ * @node:	on the channel's in-flight list (under chan->lock)
+ * @batch:	the batch
+ * @seq:	sequence number its STATUS descriptors write
+ * @start:	first ring slot
+ * @end:	slot after the last one (the STATUS pair)
+ * @desc:	descriptors (MEMCOPY count + the STATUS pair)
+ * @bytes:	bytes copied
+ */
+struct mic_dma_part {
+	struct list_head node;
+	struct mic_dma_batch *batch;
+	u64 seq;
+	u32 start;
+	u32 end;
+	u32 desc;
+	u64 bytes;
+};
+
+/**
+ * struct mic_dma_batch - a batch as the channels see it
+ * @xfers:	the validated transfers (read during mic_dma_submit only)
+ * @nr_xfers:	how many
+ * @chunk_addr:	card-side address of each pool chunk
+ * @pending:	parts not yet retired; the batch is complete at 0
+ * @err_lock:	protects @error, @error_class and @failed_xfer, which
+ *		record the failure of the lowest-numbered transfer
+ * @error:	0 or the negative errno the batch failed with
+ * @error_class: MICMEM_ERR_*
+ * @failed_xfer: index of the first failed transfer, MICMEM_NO_XFER if none
+ * @complete:	called once when @pending drops to 0, from any context
+ *		including hard irq; must not sleep
+ * @part:	one per channel; @part[ch].desc is 0 for an unused channel
+ */
+struct mic_dma_batch {
+	const struct micmem_xfer *xfers;
+	u32 nr_xfers;
+	const u64 *chunk_addr;
+
+	atomic_t pending;
+	spinlock_t err_lock;		/* see above */
+	int error;
+	u32 error_class;
+	u32 failed_xfer;
+	void (*complete)(struct mic_dma_batch *b);
+	struct mic_dma_part part[MIC_DMA_NR_CHANS];
+};
+
+/* Per-channel statistics, /sys/class/mic/micN/dma<ch>/ */
+struct mic_dma_stats {
+	u64 descriptors;	/* descriptors handed to the engine */
+	u64 bytes;		/* bytes of completed MEMCOPYs */
+	u64 batches;		/* batch parts completed */
+	u64 errors;		/* channel errors and hang resets */
+	u64 busy_ns;		/* time with work in flight */
+};
+
+struct mic_dma;
+
+struct mic_dma_chan {
+	struct mic_dma *dma;
+	unsigned int nr;
+
+	struct mutex submit_lock;	/* see the top of this file */
+	u32 head;
+	u32 last_dhpr;
+	u64 next_seq;
+
+	spinlock_t lock;		/* see the top of this file */
+	struct list_head inflight;
+	u32 tail;
+	u64 busy_since;
+	struct mic_dma_stats stats;
+
+	wait_queue_head_t space_wq;	/* woken when slots retire or on stop */
+
+	struct mic_desc *ring;		/* coherent, MIC_DMA_RING_SIZE slots */
+	dma_addr_t ring_bus;
+	u32 *slot_xfer;			/* transfer index of each slot */
+	struct mic_dma_wb *wb;		/* inside dma->wb */
+	dma_addr_t wb_bus;
+
+	struct work_struct err_work;	/* channel error: DCHERR != 0 */
+	struct delayed_work watchdog;	/* hang check while work is in flight */
+	u32 wd_dstat;			/* DSTAT seen by the last hang check */
+	bool wd_stuck;			/* no progress at the last check */
+};
+
+/**
+ * struct mic_dma - the DMA side of one card
+ * @card:	the card
+ * @start_lock:	see the top of this file
+ * @running:	submits are accepted (written under all submit_locks and
+ *		@start_lock, so holding either kind of lock gives a stable
+ *		view)
+ * @stop_err:	errno for submits while stopped (-EBUSY or -ENODEV)
+ * @stop_class:	MICMEM_ERR_* of the last stop, for batches failed by it
+ * @removed:	mic_dma_remove() ran: the channels cannot start again
+ * @dcr_lock:	spinlock (irq-safe) serialising read-modify-writes of DCR,
+ *		which both channels share (start, stop, channel reset)
+ * @dcr:	last value written to DCR (under @dcr_lock)
+ * @memsize:	card memory in bytes (SCRATCH0, read by start)
+ * @window:	DMA window [0, @window) checked against every card address
+ * @window_set:	@window was set by the administrator: keep it across starts
+ * @auto_rr:	rotates the channel that gets the first MICMEM_CHAN_AUTO stripe
+ * @chan:	channels 0 and 1
+ * @wb:		write-back area for both channels (coherent)
+ * @wb_bus:	its bus address
+ */
+struct mic_dma {
+	struct micmem_card *card;
+	struct mutex start_lock;	/* see the top of this file */
+	bool running;
+	int stop_err;
+	u32 stop_class;
+	bool removed;
+	spinlock_t dcr_lock;		/* see above */
+	u32 dcr;
+	u64 memsize;
+	u64 window;
+	bool window_set;
+	atomic_t auto_rr;
+	struct mic_dma_chan chan[MIC_DMA_NR_CHANS];
+	struct mic_dma_wb *wb;
+	dma_addr_t wb_bus;
+};
+
+/* Card-state interface (see x100/state.c) */
+int mic_dma_probe(struct micmem_card *card);
+void mic_dma_remove(struct micmem_card *card);
+int mic_dma_start(struct micmem_card *card);
+void mic_dma_stop(struct micmem_card *card, int err);
 
 /*
- * Quiesce the channels and fail every in-flight batch with @err
- * (-ECANCELED on reset/boot, -ENODEV on loss or removal); submits fail
- * until the next mic_dma_start().  Called after the state changed, with
- * card->state_lock held (except from remove); may be called twice in a
- * row; must not wait unboundedly for a card that no longer answers.
+ * Queue batch @b on @card: the caller validated every transfer against the
+ * pool and the window and initialised @b's input fields and ->complete.
+ * Returns 0 (the batch will complete, exactly once), -EAGAIN when a ring
+ * is full and @nonblock, -ERESTARTSYS on a signal while waiting for ring
+ * space, -E2BIG when a channel's part exceeds MIC_DMA_MAX_PART_DESC, or the
+ * stop errno when the channels are stopped.  Nothing is queued on error.
  */
-static inline void mic_dma_stop(struct micmem_card *card, int err)
-{
-}
+int mic_dma_submit(struct micmem_card *card, struct mic_dma_batch *b,
+		   bool nonblock);
+
+/* Card window for card addresses, 0 while the DMA side is not set up. */
+u64 mic_dma_window(struct micmem_card *card);
+
+/* irq.c: interrupt programming and dispatch */
+void mic_irq_start(struct micmem_card *card);
+void mic_irq_stop(struct micmem_card *card);
+irqreturn_t mic_irq_handle(struct micmem_card *card, unsigned int vector);
+void mic_dma_chan_interrupt(struct mic_dma_chan *chan);
+
+/* sysfs: dma_window and the per-channel statistics groups */
+extern const struct attribute_group mic_dma_attr_group;
+extern const struct attribute_group mic_dma_ch0_group;
+extern const struct attribute_group mic_dma_ch1_group;
 
 #endif /* _MICMEM_X100_DMA_H */

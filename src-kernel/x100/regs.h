@@ -100,6 +100,8 @@
 #define   MIC_DSTAT_QUIESCE		BIT(29)
 #define MIC_DSTATWB_LO(ch)		MIC_DMA_CH(ch, 0x24)
 #define MIC_DSTATWB_HI(ch)		MIC_DMA_CH(ch, 0x28)
+/* in the DSTAT value written back: "DMA hardware error" (MPSS reading) */
+#define   MIC_DSTATWB_ERROR		BIT(31)
 #define MIC_DCHERR(ch)			MIC_DMA_CH(ch, 0x2c)
 #define MIC_DCHERRMSK(ch)		MIC_DMA_CH(ch, 0x30)
 

@@ -130,6 +130,10 @@ struct micmem_pool_info {
  * @card:	card number N of /sys/class/mic/micN
  * @flags:	must be 0
  * @reserved:	zero
+ *
+ * ATTACH maps the fd's pool for DMA by card @card, once; the fd needs a
+ * pool first (-ENOBUFS otherwise).  DETACH undoes it; batches in flight
+ * keep the mapping until they complete.
  */
 struct micmem_attach {
 	__u32 card;
@@ -146,11 +150,14 @@ struct micmem_attach {
 #define MICMEM_CHAN_1			1
 #define MICMEM_CHAN_AUTO		2 /* stripe over both, 2 MiB granularity */
 
+/* Transfer flags: none defined yet. */
+#define MICMEM_XFER_VALID_FLAGS		0U
+
 /**
  * struct micmem_xfer - one transfer of a batch
  * @pool_offset:	byte offset in the fd's pool (64-byte aligned)
  * @card_addr:		card physical address (64-byte aligned, inside the
- *			card's DMA window)
+ *			card's DMA window, /sys/class/mic/micN/dma_window)
  * @length:		bytes (non-zero multiple of 64)
  * @dir:		MICMEM_DIR_*
  * @channel:		MICMEM_CHAN_*
@@ -171,21 +178,28 @@ struct micmem_xfer {
 #define MICMEM_SUBMIT_NONBLOCK		(1U << 0) /* -EAGAIN when a ring is full */
 #define MICMEM_SUBMIT_VALID_FLAGS	MICMEM_SUBMIT_NONBLOCK
 
+/* micmem_submit.bad_xfer when no single transfer was at fault */
+#define MICMEM_NO_XFER			0xffffffffU
+
 /**
  * struct micmem_submit - MICMEM_IOC_SUBMIT: queue a batch on one card
- * @card:	an attached card
- * @flags:	MICMEM_SUBMIT_*
- * @count:	number of entries at @xfers (1 .. micmem_query.max_batch)
- * @reserved0:	zero
- * @xfers:	user pointer to @count struct micmem_xfer
- * @ticket:	out: identifies the whole batch for MICMEM_IOC_WAIT
+ * @card:	in: an attached card
+ * @flags:	in: MICMEM_SUBMIT_*
+ * @count:	in: number of entries at @xfers (1 .. micmem_query.max_batch)
+ * @bad_xfer:	out: when the submit fails because of one transfer (-EINVAL,
+ *		-ERANGE), its index; MICMEM_NO_XFER otherwise
+ * @xfers:	in: user pointer to @count struct micmem_xfer
+ * @ticket:	out: identifies the whole batch for MICMEM_IOC_WAIT; never 0
  * @reserved:	zero
+ *
+ * The batch is validated completely before anything is queued: it is
+ * queued whole or not at all.
  */
 struct micmem_submit {
 	__u32 card;
 	__u32 flags;
 	__u32 count;
-	__u32 reserved0;
+	__u32 bad_xfer;
 	__u64 xfers;
 	__u64 ticket;
 	__u64 reserved[2];
@@ -195,29 +209,37 @@ struct micmem_submit {
 #define MICMEM_WAIT_NO_BLOCK		0ULL
 #define MICMEM_WAIT_FOREVER		(~0ULL)
 
-/* Wait flags: none defined yet. */
-#define MICMEM_WAIT_VALID_FLAGS		0U
+/* Wait flags */
+#define MICMEM_WAIT_ANY			(1U << 0) /* any ticket of the fd */
+#define MICMEM_WAIT_VALID_FLAGS		MICMEM_WAIT_ANY
 
 /* micmem_wait.error_class */
 #define MICMEM_ERR_NONE			0
 #define MICMEM_ERR_CHANNEL		1 /* the DMA engine reported an error */
 #define MICMEM_ERR_CARD_LOST		2 /* card removed or not responding */
 #define MICMEM_ERR_CARD_RESET		3 /* cancelled by a card reset */
+#define MICMEM_ERR_TIMEOUT		4 /* channel hung; the driver reset it */
 
 /**
  * struct micmem_wait - MICMEM_IOC_WAIT: wait for a ticket
- * @ticket:		in: from MICMEM_IOC_SUBMIT on this fd
+ * @ticket:		in: from MICMEM_IOC_SUBMIT on this fd; ignored with
+ *			MICMEM_WAIT_ANY.  out: the ticket waited for
  * @deadline_ns:	in: absolute CLOCK_MONOTONIC deadline in ns, or
  *			MICMEM_WAIT_NO_BLOCK / MICMEM_WAIT_FOREVER
- * @flags:		in: must be 0
+ * @flags:		in: MICMEM_WAIT_*
  * @failed_xfer:	out: index in the batch of the first failed transfer
+ *			(MICMEM_NO_XFER on success)
  * @error:		out: negative errno of that failure, 0 on success
  * @error_class:	out: MICMEM_ERR_*
  * @reserved:		zero
  *
  * Returns 0 when the batch completed, -ETIME when the deadline passed
- * first, or the batch's error (-EIO, -ENODEV, -ECANCELED) with @failed_xfer
- * and @error_class filled in.
+ * first, or the batch's error (-EIO channel error, -ENODEV card lost,
+ * -ECANCELED card reset, -ETIMEDOUT hung channel) with @failed_xfer and
+ * @error_class filled in.  A completed ticket is consumed: waiting for it
+ * again fails with -ENOENT.  MICMEM_WAIT_ANY takes the oldest completed
+ * ticket of the fd (waiting for one if none is), -ENOENT when the fd has
+ * no batch at all.
  */
 struct micmem_wait {
 	__u64 ticket;

@@ -1,0 +1,751 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * x100 DMA channels 0 and 1: bring-up, submission, completion, error and
+ * hang recovery, teardown.  Locking is described in dma.h.
+ *
+ * A batch puts one "part" on each channel it uses: its MEMCOPY descriptors
+ * followed by two STATUS descriptors that store the part's sequence number
+ * into the channel's completion word in host memory, the second one with
+ * the interrupt bit (KNC erratum: an interrupting STATUS must follow a
+ * plain one, fact sheet C.5).  Then one DHPR write hands the part to the
+ * engine.  Every part adds at least three descriptors and a ring never
+ * holds more than size - 1, so consecutive DHPR values always differ (the
+ * "same head twice" erratum, C.8 #1, cannot happen).
+ *
+ * Completion: the channel interrupt (or, if one is lost, the hang check)
+ * reads the completion word and retires every part whose sequence number
+ * it reached, in ring order.  No register is read on the submit and
+ * completion paths.
+ *
+ * Errors: the engine stops at a failing descriptor, sets DCHERR, writes
+ * DSTAT with bit 31 set to the DSTATWB location and raises the channel
+ * interrupt.  The error work (process context, may read registers) finds
+ * the failing slot in DSTAT, fails the batch it belongs to, turns the
+ * rest of that part's MEMCOPYs into NOPs and clears DCHERR so the engine
+ * resumes: the part's STATUS pair still retires it, and the work queued
+ * behind it on the channel runs as if nothing happened.  Resuming after
+ * clearing DCHERR is the simulator's reading; the fact sheet documents no
+ * per-channel recovery (C.6).
+ *
+ * Hang check: while work is in flight, a delayed work looks at the
+ * channel every hang_timeout_ms; when neither DSTAT nor the completion
+ * word moved since the previous look, the channel is reset and its work
+ * fails with -ETIMEDOUT (MICMEM_ERR_TIMEOUT).
+ */
+#include <linux/delay.h>
+#include <linux/dma-mapping.h>
+#include <linux/interrupt.h>
+#include <linux/ktime.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/micmem.h>
+
+#include "mgmt.h"
+#include "smpt.h"
+
+static unsigned int hang_timeout_ms = 5000;
+module_param(hang_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(hang_timeout_ms,
+		 "Reset a DMA channel whose work made no progress for this long (ms, 0 = never)");
+
+/*
+ * Top of card memory kept out of the default DMA window: MPSS reserves
+ * 512 KiB there for VGA/GTT (fact sheet B.6, SCRATCH0 note).
+ */
+#define MIC_DMA_RESERVED_TOP	(512 * 1024)
+
+/* How long stop and reset wait for a disabled channel to go quiet. */
+#define MIC_DMA_QUIESCE_US	200000
+
+static struct mic_dma *chan_dma(struct mic_dma_chan *chan)
+{
+	return chan->dma;
+}
+
+static struct micmem_card *chan_card(struct mic_dma_chan *chan)
+{
+	return chan->dma->card;
+}
+
+/* Card-side address of coherent memory at bus address @bus. */
+static u64 mic_dma_card_addr(dma_addr_t bus)
+{
+	return MIC_SYSTEM_BASE + bus;
+}
+
+/* ------------------------------------------------------------------ */
+/* Retiring and failing parts                                          */
+
+/*
+ * Record that transfer @xfer of @b failed with @err; the lowest-numbered
+ * failure wins, so "failed_xfer" names the first failed transfer.
+ */
+static void mic_dma_batch_fail(struct mic_dma_batch *b, u32 xfer, int err,
+			       u32 class)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&b->err_lock, flags);
+	if (!b->error || xfer < b->failed_xfer) {
+		b->error = err;
+		b->error_class = class;
+		b->failed_xfer = xfer;
+	}
+	spin_unlock_irqrestore(&b->err_lock, flags);
+}
+
+/* The part no longer needs the channel; complete the batch if last. */
+static void mic_dma_part_done(struct mic_dma_part *part)
+{
+	struct mic_dma_batch *b = part->batch;
+
+	if (atomic_dec_and_test(&b->pending))
+		b->complete(b);
+}
+
+/* chan->lock held: take @part off the channel, account for it. */
+static void mic_dma_part_unlink(struct mic_dma_chan *chan,
+				struct mic_dma_part *part, bool ok)
+{
+	list_del(&part->node);
+	WRITE_ONCE(chan->tail, part->end);
+	if (ok) {
+		chan->stats.bytes += part->bytes;
+		chan->stats.batches++;
+	}
+	if (list_empty(&chan->inflight))
+		chan->stats.busy_ns += ktime_get_ns() - chan->busy_since;
+}
+
+/*
+ * Retire every part whose STATUS pair the engine executed, as told by the
+ * completion word.  Any context.
+ */
+static void mic_dma_retire(struct mic_dma_chan *chan)
+{
+	u64 done = le64_to_cpu(READ_ONCE(chan->wb->seq));
+	struct mic_dma_part *part, *next;
+	unsigned long flags;
+	LIST_HEAD(retired);
+
+	spin_lock_irqsave(&chan->lock, flags);
+	list_for_each_entry_safe(part, next, &chan->inflight, node) {
+		if ((s64)(done - part->seq) < 0)
+			break;
+		mic_dma_part_unlink(chan, part, true);
+		list_add_tail(&part->node, &retired);
+	}
+	spin_unlock_irqrestore(&chan->lock, flags);
+
+	if (list_empty(&retired))
+		return;
+	wake_up(&chan->space_wq);
+	/* _safe: completing a batch may free it */
+	list_for_each_entry_safe(part, next, &retired, node)
+		mic_dma_part_done(part);
+}
+
+/*
+ * Fail every part still in flight on @chan (the channel is stopped and
+ * quiet); the ring is empty afterwards.  Process context.
+ */
+static void mic_dma_fail_inflight(struct mic_dma_chan *chan, int err,
+				  u32 class)
+{
+	struct mic_dma_part *part, *next;
+	LIST_HEAD(failed);
+
+	spin_lock_irq(&chan->lock);
+	list_for_each_entry_safe(part, next, &chan->inflight, node) {
+		mic_dma_part_unlink(chan, part, false);
+		list_add_tail(&part->node, &failed);
+	}
+	spin_unlock_irq(&chan->lock);
+
+	wake_up_all(&chan->space_wq);
+	list_for_each_entry_safe(part, next, &failed, node) {
+		mic_dma_batch_fail(part->batch, chan->slot_xfer[part->start],
+				   err, class);
+		mic_dma_part_done(part);
+	}
+}
+
+/* Hard-irq context (or any context): the channel signalled. */
+void mic_dma_chan_interrupt(struct mic_dma_chan *chan)
+{
+	u32 dstat = le32_to_cpu(READ_ONCE(chan->wb->dstat));
+
+	mic_dma_retire(chan);
+	if (dstat & MIC_DSTATWB_ERROR)
+		queue_work(system_highpri_wq, &chan->err_work);
+}
+
+/* ------------------------------------------------------------------ */
+/* Channel programming (submit_lock held)                              */
+
+static void mic_dma_dcr_update(struct mic_dma *dma, u32 clear, u32 set)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&dma->dcr_lock, flags);
+	dma->dcr = (dma->dcr & ~clear) | set;
+	mic_wr(dma->card, MIC_DCR, dma->dcr);
+	spin_unlock_irqrestore(&dma->dcr_lock, flags);
+}
+
+/* Wait (bounded) until a disabled channel reports quiesce. */
+static void mic_dma_chan_quiesce(struct mic_dma_chan *chan)
+{
+	struct micmem_card *card = chan_card(chan);
+	unsigned int waited = 0;
+
+	while (!(mic_rd(card, MIC_DSTAT(chan->nr)) & MIC_DSTAT_QUIESCE)) {
+		if (waited >= MIC_DMA_QUIESCE_US) {
+			dev_err(card->hw->dev,
+				"mic%d: DMA channel %u does not quiesce\n",
+				card->id, chan->nr);
+			return;
+		}
+		usleep_range(100, 200);
+		waited += 100;
+	}
+}
+
+static void mic_dma_chan_disable(struct mic_dma_chan *chan)
+{
+	struct micmem_card *card = chan_card(chan);
+
+	mic_wr(card, MIC_DCAR(chan->nr), MIC_DCAR_IM1);
+	mic_dma_dcr_update(chan_dma(chan), MIC_DCR_ENABLE(chan->nr), 0);
+	mic_dma_chan_quiesce(chan);
+}
+
+/*
+ * Program a disabled channel (fact sheet C.4): error interrupts on, the
+ * DSTAT write-back, the ring, then the indices the engine reports; enable
+ * and unmask.  -EIO if the channel reports an error or stays quiesced.
+ */
+static int mic_dma_chan_program(struct mic_dma_chan *chan)
+{
+	struct micmem_card *card = chan_card(chan);
+	unsigned int ch = chan->nr;
+	u64 ring = mic_dma_card_addr(chan->ring_bus) - MIC_SYSTEM_BASE;
+	u64 wb = mic_dma_card_addr(chan->wb_bus +
+				   offsetof(struct mic_dma_wb, dstat));
+	u32 dtpr, err, dstat;
+
+	mic_wr(card, MIC_DCHERRMSK(ch), 0);
+	mic_wr(card, MIC_DCHERR(ch), ~0U);
+	chan->wb->dstat = 0;
+	mic_wr(card, MIC_DSTATWB_LO(ch), lower_32_bits(wb));
+	mic_wr(card, MIC_DSTATWB_HI(ch), upper_32_bits(wb));
+	/* host ring: SMPT entry + bits 33:0 of the offset inside its page */
+	mic_wr(card, MIC_DRAR_LO(ch), lower_32_bits(ring));
+	mic_wr(card, MIC_DRAR_HI(ch),
+	       MIC_DRAR_HI_BA(upper_32_bits(ring) & 3) |
+	       MIC_DRAR_HI_SIZE(MIC_DMA_RING_SIZE) |
+	       MIC_DRAR_HI_SMPT(ring >> MIC_SMPT_PAGE_SHIFT) |
+	       MIC_DRAR_HI_SYS);
+
+	dtpr = mic_rd(card, MIC_DTPR(ch)) & MIC_DSTAT_CMP_CNT;
+	if (dtpr >= MIC_DMA_RING_SIZE)
+		return -EIO;
+	WRITE_ONCE(chan->head, dtpr);
+	chan->last_dhpr = dtpr;
+	spin_lock_irq(&chan->lock);
+	WRITE_ONCE(chan->tail, dtpr);
+	spin_unlock_irq(&chan->lock);
+
+	mic_dma_dcr_update(chan_dma(chan), 0, MIC_DCR_OWNER_HOST(ch) |
+			   MIC_DCR_ENABLE(ch));
+	mic_wr(card, MIC_DCAR(ch), 0);
+
+	/* mainline's check after setup (C.4 step 9) */
+	err = mic_rd(card, MIC_DCHERR(ch));
+	dstat = mic_rd(card, MIC_DSTAT(ch));
+	if (err || (dstat & MIC_DSTAT_QUIESCE)) {
+		dev_err(card->hw->dev,
+			"mic%d: DMA channel %u failed to start (DCHERR %#x DSTAT %#x)\n",
+			card->id, ch, err, dstat);
+		mic_dma_chan_disable(chan);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Error work and hang check                                           */
+
+static bool mic_dma_slot_in(u32 slot, u32 start, u32 end)
+{
+	return start <= end ? slot >= start && slot < end :
+			      slot >= start || slot < end;
+}
+
+static void mic_dma_err_work(struct work_struct *work)
+{
+	struct mic_dma_chan *chan = container_of(work, struct mic_dma_chan,
+						 err_work);
+	struct micmem_card *card = chan_card(chan);
+	struct mic_dma_part *part, *failed = NULL;
+	unsigned int ch = chan->nr;
+	u32 err, slot, s;
+
+	mutex_lock(&chan->submit_lock);
+	if (!chan_dma(chan)->running)
+		goto out;
+	err = mic_rd(card, MIC_DCHERR(ch));
+	if (!err || err == ~0U)
+		goto out;
+	slot = mic_rd(card, MIC_DSTAT(ch)) & MIC_DSTAT_CMP_CNT;
+
+	mic_dma_retire(chan);
+	spin_lock_irq(&chan->lock);
+	list_for_each_entry(part, &chan->inflight, node) {
+		if (mic_dma_slot_in(slot, part->start, part->end)) {
+			failed = part;
+			break;
+		}
+	}
+	chan->stats.errors++;
+	spin_unlock_irq(&chan->lock);
+
+	dev_warn_ratelimited(card->hw->dev,
+			     "mic%d: DMA channel %u error %#x at slot %u\n",
+			     card->id, ch, err, slot);
+	/*
+	 * The part stays in flight (its STATUS pair retires it); we hold
+	 * submit_lock and the engine is stopped, so it cannot retire under
+	 * us.  Skip what is left of its copies.
+	 */
+	if (failed) {
+		u32 status = mic_ring_add(failed->end,
+					  MIC_DMA_RING_SIZE - MIC_DMA_PART_EXTRA,
+					  MIC_DMA_RING_SIZE);
+
+		mic_dma_batch_fail(failed->batch, chan->slot_xfer[slot], -EIO,
+				   MICMEM_ERR_CHANNEL);
+		/* a failed STATUS is simply executed again */
+		if (mic_dma_slot_in(slot, failed->start, status))
+			for (s = slot; s != status;
+			     s = mic_ring_next(s, MIC_DMA_RING_SIZE))
+				chan->ring[s] = mic_desc_nop();
+	}
+	chan->wb->dstat = 0;
+	wmb();	/* NOPs visible before the engine resumes */
+	mic_wr(card, MIC_DCHERR(ch), err);
+out:
+	mutex_unlock(&chan->submit_lock);
+}
+
+/* submit_lock held: reset a hung channel, fail what it had in flight. */
+static void mic_dma_chan_reset(struct mic_dma_chan *chan)
+{
+	struct micmem_card *card = chan_card(chan);
+
+	dev_err(card->hw->dev,
+		"mic%d: DMA channel %u made no progress for %u ms: reset\n",
+		card->id, chan->nr, hang_timeout_ms);
+	spin_lock_irq(&chan->lock);
+	chan->stats.errors++;
+	spin_unlock_irq(&chan->lock);
+
+	mic_dma_chan_disable(chan);
+	mic_dma_fail_inflight(chan, -ETIMEDOUT, MICMEM_ERR_TIMEOUT);
+	if (mic_dma_chan_program(chan))
+		dev_err(card->hw->dev, "mic%d: DMA channel %u did not restart\n",
+			card->id, chan->nr);
+}
+
+static void mic_dma_watchdog_arm(struct mic_dma_chan *chan)
+{
+	unsigned int ms = READ_ONCE(hang_timeout_ms);
+
+	if (ms)
+		queue_delayed_work(system_wq, &chan->watchdog,
+				   msecs_to_jiffies(ms));
+}
+
+static void mic_dma_watchdog(struct work_struct *work)
+{
+	struct mic_dma_chan *chan = container_of(to_delayed_work(work),
+						 struct mic_dma_chan, watchdog);
+	u32 dstat;
+	bool idle;
+
+	mutex_lock(&chan->submit_lock);
+	if (!chan_dma(chan)->running || !READ_ONCE(hang_timeout_ms))
+		goto out;
+	/* also picks up completions whose interrupt was lost */
+	mic_dma_retire(chan);
+	spin_lock_irq(&chan->lock);
+	idle = list_empty(&chan->inflight);
+	spin_unlock_irq(&chan->lock);
+	if (idle) {
+		chan->wd_stuck = false;
+		goto out;
+	}
+
+	dstat = mic_rd(chan_card(chan), MIC_DSTAT(chan->nr)) ^
+		lower_32_bits(le64_to_cpu(READ_ONCE(chan->wb->seq)));
+	if (chan->wd_stuck && dstat == chan->wd_dstat) {
+		chan->wd_stuck = false;
+		mic_dma_chan_reset(chan);
+		goto out;
+	}
+	chan->wd_stuck = true;
+	chan->wd_dstat = dstat;
+	mic_dma_watchdog_arm(chan);
+out:
+	mutex_unlock(&chan->submit_lock);
+}
+
+/* ------------------------------------------------------------------ */
+/* Submission                                                          */
+
+static void mic_dma_lock_chans(struct mic_dma *dma)
+{
+	unsigned int ch;
+
+	for (ch = 0; ch < MIC_DMA_NR_CHANS; ch++)
+		mutex_lock(&dma->chan[ch].submit_lock);
+}
+
+static void mic_dma_unlock_chans(struct mic_dma *dma, unsigned int used)
+{
+	unsigned int ch;
+
+	for (ch = 0; ch < MIC_DMA_NR_CHANS; ch++)
+		if (used & BIT(ch))
+			mutex_unlock(&dma->chan[ch].submit_lock);
+}
+
+static u32 mic_dma_chan_free(struct mic_dma_chan *chan)
+{
+	return mic_ring_free(READ_ONCE(chan->head), READ_ONCE(chan->tail),
+			     MIC_DMA_RING_SIZE);
+}
+
+/*
+ * submit_lock held, room checked: put the STATUS pair after the MEMCOPYs
+ * that mic_split() wrote at chan->head, publish the part.
+ */
+static void mic_dma_chan_post(struct mic_dma_chan *chan,
+			      struct mic_dma_part *part,
+			      const struct mic_split_sink *s)
+{
+	u64 wb = mic_dma_card_addr(chan->wb_bus +
+				   offsetof(struct mic_dma_wb, seq));
+	u32 last = chan->slot_xfer[mic_ring_add(s->pos, MIC_DMA_RING_SIZE - 1,
+						MIC_DMA_RING_SIZE)];
+	u32 pos = s->pos;
+
+	part->seq = chan->next_seq++;
+	part->start = chan->head;
+	part->desc = s->count + MIC_DMA_PART_EXTRA;
+	part->bytes = s->bytes;
+
+	chan->ring[pos] = mic_desc_status(part->seq, wb, false);
+	chan->slot_xfer[pos] = last;
+	pos = mic_ring_next(pos, MIC_DMA_RING_SIZE);
+	chan->ring[pos] = mic_desc_status(part->seq, wb, true);
+	chan->slot_xfer[pos] = last;
+	pos = mic_ring_next(pos, MIC_DMA_RING_SIZE);
+	part->end = pos;
+
+	spin_lock_irq(&chan->lock);
+	if (list_empty(&chan->inflight))
+		chan->busy_since = ktime_get_ns();
+	list_add_tail(&part->node, &chan->inflight);
+	chan->stats.descriptors += part->desc;
+	spin_unlock_irq(&chan->lock);
+	WRITE_ONCE(chan->head, pos);
+}
+
+int mic_dma_submit(struct micmem_card *card, struct mic_dma_batch *b,
+		   bool nonblock)
+{
+	struct mic_dma *dma = &card->dma;
+	struct mic_split_sink sink[MIC_DMA_NR_CHANS] = {};
+	unsigned int first, ch, used = 0, parts = 0;
+	struct mic_dma_chan *full;
+	int ret;
+
+	first = (unsigned int)atomic_inc_return(&dma->auto_rr);
+	mic_split(b->xfers, b->nr_xfers, b->chunk_addr, first, sink);
+	for (ch = 0; ch < MIC_DMA_NR_CHANS; ch++) {
+		b->part[ch].desc = 0;
+		b->part[ch].batch = b;
+		if (!sink[ch].count)
+			continue;
+		if (sink[ch].count > MIC_DMA_MAX_PART_DESC)
+			return -E2BIG;
+		used |= BIT(ch);
+		parts++;
+	}
+	atomic_set(&b->pending, parts);
+
+	for (;;) {
+		full = NULL;
+		for (ch = 0; ch < MIC_DMA_NR_CHANS; ch++) {
+			if (!(used & BIT(ch)))
+				continue;
+			ret = mutex_lock_interruptible(&dma->chan[ch].submit_lock);
+			if (ret) {
+				mic_dma_unlock_chans(dma, used & (BIT(ch) - 1));
+				return ret;
+			}
+		}
+		if (!dma->running) {
+			ret = dma->stop_err;
+			goto out_unlock;
+		}
+		for (ch = 0; ch < MIC_DMA_NR_CHANS && !full; ch++)
+			if ((used & BIT(ch)) &&
+			    mic_dma_chan_free(&dma->chan[ch]) <
+			    sink[ch].count + MIC_DMA_PART_EXTRA)
+				full = &dma->chan[ch];
+		if (!full)
+			break;
+		mic_dma_unlock_chans(dma, used);
+		if (nonblock)
+			return -EAGAIN;
+		ch = full->nr;
+		ret = wait_event_interruptible(full->space_wq,
+					       !READ_ONCE(dma->running) ||
+					       mic_dma_chan_free(full) >=
+					       sink[ch].count + MIC_DMA_PART_EXTRA);
+		if (ret)
+			return ret;
+	}
+
+	/* Filling pass: same split, written straight into the rings. */
+	for (ch = 0; ch < MIC_DMA_NR_CHANS; ch++) {
+		sink[ch].ring = used & BIT(ch) ? dma->chan[ch].ring : NULL;
+		sink[ch].xfer = dma->chan[ch].slot_xfer;
+		sink[ch].size = MIC_DMA_RING_SIZE;
+		sink[ch].pos = dma->chan[ch].head;
+		sink[ch].count = 0;
+		sink[ch].bytes = 0;
+	}
+	mic_split(b->xfers, b->nr_xfers, b->chunk_addr, first, sink);
+	for (ch = 0; ch < MIC_DMA_NR_CHANS; ch++)
+		if (used & BIT(ch))
+			mic_dma_chan_post(&dma->chan[ch], &b->part[ch], &sink[ch]);
+
+	/* Descriptors must be visible before the engine sees the new head. */
+	wmb();
+	for (ch = 0; ch < MIC_DMA_NR_CHANS; ch++) {
+		struct mic_dma_chan *chan = &dma->chan[ch];
+
+		if (!(used & BIT(ch)))
+			continue;
+		mic_wr(card, MIC_DHPR(ch), chan->head);
+		chan->last_dhpr = chan->head;
+		mic_dma_watchdog_arm(chan);
+	}
+	ret = 0;
+out_unlock:
+	mic_dma_unlock_chans(dma, used);
+	return ret;
+}
+
+u64 mic_dma_window(struct micmem_card *card)
+{
+	return READ_ONCE(card->dma.window);
+}
+
+/* ------------------------------------------------------------------ */
+/* Probe, start, stop, remove                                          */
+
+static void mic_dma_chan_free_mem(struct micmem_card *card,
+				  struct mic_dma_chan *chan)
+{
+	if (chan->ring)
+		dma_free_coherent(card->hw->dev,
+				  MIC_DMA_RING_SIZE * sizeof(struct mic_desc),
+				  chan->ring, chan->ring_bus);
+	chan->ring = NULL;
+	kvfree(chan->slot_xfer);
+	chan->slot_xfer = NULL;
+}
+
+static int mic_dma_chan_init(struct micmem_card *card, unsigned int ch)
+{
+	struct mic_dma *dma = &card->dma;
+	struct mic_dma_chan *chan = &dma->chan[ch];
+	u64 unused;
+
+	chan->dma = dma;
+	chan->nr = ch;
+	mutex_init(&chan->submit_lock);
+	spin_lock_init(&chan->lock);
+	INIT_LIST_HEAD(&chan->inflight);
+	init_waitqueue_head(&chan->space_wq);
+	INIT_WORK(&chan->err_work, mic_dma_err_work);
+	INIT_DELAYED_WORK(&chan->watchdog, mic_dma_watchdog);
+	chan->next_seq = 1;
+	chan->wb = &dma->wb[ch];
+	chan->wb_bus = dma->wb_bus + ch * sizeof(struct mic_dma_wb);
+
+	chan->slot_xfer = kvcalloc(MIC_DMA_RING_SIZE, sizeof(u32), GFP_KERNEL);
+	if (!chan->slot_xfer)
+		return -ENOMEM;
+	chan->ring = dma_alloc_coherent(card->hw->dev,
+					MIC_DMA_RING_SIZE * sizeof(struct mic_desc),
+					&chan->ring_bus, GFP_KERNEL);
+	if (!chan->ring)
+		return -ENOMEM;
+	return mic_smpt_card_addr(chan->ring_bus,
+				  MIC_DMA_RING_SIZE * sizeof(struct mic_desc),
+				  &unused);
+}
+
+/* Allocate rings and completion words; no register access. */
+int mic_dma_probe(struct micmem_card *card)
+{
+	struct mic_dma *dma = &card->dma;
+	unsigned int ch;
+	u64 unused;
+	int ret;
+
+	dma->card = card;
+	mutex_init(&dma->start_lock);
+	spin_lock_init(&dma->dcr_lock);
+	dma->stop_err = -EBUSY;
+	dma->stop_class = MICMEM_ERR_CARD_RESET;
+
+	dma->wb = dma_alloc_coherent(card->hw->dev,
+				     MIC_DMA_NR_CHANS * sizeof(*dma->wb),
+				     &dma->wb_bus, GFP_KERNEL);
+	if (!dma->wb)
+		return -ENOMEM;
+	ret = mic_smpt_card_addr(dma->wb_bus,
+				 MIC_DMA_NR_CHANS * sizeof(*dma->wb), &unused);
+	if (ret)
+		goto err_wb;
+
+	for (ch = 0; ch < MIC_DMA_NR_CHANS; ch++) {
+		ret = mic_dma_chan_init(card, ch);
+		if (ret)
+			goto err_chans;
+	}
+	return 0;
+
+err_chans:
+	if (ret == -ERANGE)
+		dev_err(card->hw->dev,
+			"mic%d: DMA memory above the 512 GiB SMPT window\n",
+			card->id);
+	for (ch = 0; ch < MIC_DMA_NR_CHANS; ch++)
+		mic_dma_chan_free_mem(card, &dma->chan[ch]);
+err_wb:
+	dma_free_coherent(card->hw->dev, MIC_DMA_NR_CHANS * sizeof(*dma->wb),
+			  dma->wb, dma->wb_bus);
+	dma->wb = NULL;
+	return ret;
+}
+
+/* Window after a start: keep the administrator's if it still fits. */
+static void mic_dma_set_window(struct mic_dma *dma, u64 memsize)
+{
+	dma->memsize = memsize;
+	if (dma->window_set && dma->window <= memsize)
+		return;
+	dma->window_set = false;
+	WRITE_ONCE(dma->window, memsize > MIC_DMA_RESERVED_TOP ?
+		   memsize - MIC_DMA_RESERVED_TOP : 0);
+}
+
+/*
+ * Program SMPT, DCR, both channels and their interrupts; accept submits.
+ * Called by the card-state code (card->state_lock held) when the card
+ * enters ready or online; a second call while running does nothing.
+ */
+int mic_dma_start(struct micmem_card *card)
+{
+	struct mic_dma *dma = &card->dma;
+	unsigned int ch;
+	int ret = 0;
+
+	mutex_lock(&dma->start_lock);
+	if (dma->removed) {
+		ret = -ENODEV;
+		goto out;
+	}
+	if (dma->running)
+		goto out;
+
+	mic_dma_set_window(dma, card->mgmt.memsize);
+	mic_smpt_program(card);
+	mic_dma_lock_chans(dma);
+	/* The host owns and enables channels 0 and 1 itself (C.4 step 1). */
+	dma->dcr = mic_rd(card, MIC_DCR);
+	for (ch = 0; ch < MIC_DMA_NR_CHANS; ch++)
+		mic_dma_chan_disable(&dma->chan[ch]);
+	for (ch = 0; ch < MIC_DMA_NR_CHANS && !ret; ch++)
+		ret = mic_dma_chan_program(&dma->chan[ch]);
+	if (ret) {
+		while (ch--)
+			mic_dma_chan_disable(&dma->chan[ch]);
+	} else {
+		mic_irq_start(card);
+		dma->running = true;
+	}
+	mic_dma_unlock_chans(dma, BIT(MIC_DMA_NR_CHANS) - 1);
+out:
+	mutex_unlock(&dma->start_lock);
+	return ret;
+}
+
+/*
+ * Disable both channels, wait (bounded) until they are quiet and fail
+ * every batch in flight with @err: -ECANCELED (MICMEM_ERR_CARD_RESET)
+ * before a reset or boot, -ENODEV (MICMEM_ERR_CARD_LOST) when the card is
+ * lost or removed.  Submits fail until the next start.
+ */
+void mic_dma_stop(struct micmem_card *card, int err)
+{
+	struct mic_dma *dma = &card->dma;
+	u32 class = err == -ENODEV ? MICMEM_ERR_CARD_LOST :
+				     MICMEM_ERR_CARD_RESET;
+	unsigned int ch;
+
+	mutex_lock(&dma->start_lock);
+	mic_dma_lock_chans(dma);
+	dma->stop_err = err == -ENODEV ? -ENODEV : -EBUSY;
+	dma->stop_class = class;
+	if (dma->running) {
+		WRITE_ONCE(dma->running, false);
+		mic_irq_stop(card);
+		for (ch = 0; ch < MIC_DMA_NR_CHANS; ch++)
+			mic_dma_chan_disable(&dma->chan[ch]);
+	}
+	for (ch = 0; ch < MIC_DMA_NR_CHANS; ch++)
+		mic_dma_fail_inflight(&dma->chan[ch], err, class);
+	mic_dma_unlock_chans(dma, BIT(MIC_DMA_NR_CHANS) - 1);
+
+	/* They see !running and do nothing more. */
+	for (ch = 0; ch < MIC_DMA_NR_CHANS; ch++) {
+		cancel_work_sync(&dma->chan[ch].err_work);
+		cancel_delayed_work_sync(&dma->chan[ch].watchdog);
+	}
+	mutex_unlock(&dma->start_lock);
+}
+
+/* Free what mic_dma_probe() allocated; stops the channels if needed. */
+void mic_dma_remove(struct micmem_card *card)
+{
+	struct mic_dma *dma = &card->dma;
+	unsigned int ch;
+
+	mic_dma_stop(card, -ENODEV);
+	mutex_lock(&dma->start_lock);
+	dma->removed = true;
+	for (ch = 0; ch < MIC_DMA_NR_CHANS; ch++)
+		mic_dma_chan_free_mem(card, &dma->chan[ch]);
+	dma_free_coherent(card->hw->dev, MIC_DMA_NR_CHANS * sizeof(*dma->wb),
+			  dma->wb, dma->wb_bus);
+	dma->wb = NULL;
+	mutex_unlock(&dma->start_lock);
+}
