@@ -7,6 +7,7 @@
 #ifndef MICMEM_POOL_UTIL_H
 #define MICMEM_POOL_UTIL_H
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -53,7 +54,10 @@ static inline int pool_open(uint64_t size)
 	if (fd < 0)
 		return -1;
 	if (pool_create(fd, size) < 0) {
+		int err = errno;
+
 		close(fd);
+		errno = err;
 		return -1;
 	}
 	return fd;
