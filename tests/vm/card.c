@@ -13,15 +13,6 @@
 
 #include "card_util.h"
 
-static void write_file(const char *path, const void *data, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-
-	ASSERT_OK(fd);
-	ASSERT_EQ(write(fd, data, len), (long long)len);
-	close(fd);
-}
-
 TEST(ready_card_attributes)
 {
 	int n;

@@ -151,6 +151,15 @@ static inline void set_knob(int n, const char *k, const char *v)
 			  strerror(-ret));
 }
 
+static inline void write_file(const char *path, const void *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	ASSERT_OK(fd);
+	ASSERT_EQ(write(fd, data, len), (long long)len);
+	close(fd);
+}
+
 /* Bring micN to ready from whatever state it is in. */
 static inline void card_to_ready(int n)
 {
