@@ -244,6 +244,21 @@ static void micmem_pci_remove(struct pci_dev *pdev)
 	kfree(mp);
 }
 
+/*
+ * Host shutdown or kexec: stop the card's DMA and bus mastering so nothing
+ * writes host memory afterwards.  The card is not reset: resets during
+ * host power-off caused NMIs at the PCIe bridge (fact sheet C.8, #10).
+ */
+static void micmem_pci_shutdown(struct pci_dev *pdev)
+{
+	struct micmem_pci *mp = pci_get_drvdata(pdev);
+
+	if (!mp)
+		return;
+	micmem_card_remove(&mp->hw);
+	pci_clear_master(pdev);
+}
+
 static const struct pci_device_id micmem_pci_ids[] = {
 	{ PCI_VDEVICE(INTEL, 0x2250) }, { PCI_VDEVICE(INTEL, 0x2251) },
 	{ PCI_VDEVICE(INTEL, 0x2252) }, { PCI_VDEVICE(INTEL, 0x2253) },
@@ -262,6 +277,7 @@ static struct pci_driver micmem_pci_driver = {
 	.id_table	= micmem_pci_ids,
 	.probe		= micmem_pci_probe,
 	.remove		= micmem_pci_remove,
+	.shutdown	= micmem_pci_shutdown,
 };
 
 int micmem_pci_init(void)

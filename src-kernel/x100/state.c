@@ -130,14 +130,18 @@ void mic_state_lost(struct micmem_card *card)
 	mic_dma_stop(card, -ENODEV);
 }
 
-/* (Re)arm the op work to poll the card in @ms milliseconds. */
+/*
+ * (Re)arm the op work to poll the card in @ms milliseconds, at least one:
+ * a poll period of 0 written to a module parameter must not turn the
+ * work into a busy loop.
+ */
 void mic_state_schedule(struct micmem_card *card, unsigned int ms)
 {
 	lockdep_assert_held(&card->state_lock);
 
 	if (!card->mgmt.removed)
 		mod_delayed_work(system_wq, &card->mgmt.op_work,
-				 msecs_to_jiffies(ms));
+				 msecs_to_jiffies(max(ms, 1U)));
 }
 
 void mic_op_work(struct work_struct *work)
