@@ -118,6 +118,8 @@ static const struct file_operations micmem_fops = {
 	.compat_ioctl	= compat_ptr_ioctl,
 	.mmap		= micmem_pool_mmap,
 	.get_unmapped_area = micmem_pool_get_unmapped_area,
+	/* msync(MS_SYNC) of the pool: RAM only, nothing to write back. */
+	.fsync		= noop_fsync,
 	.poll		= micmem_dma_poll,
 	.show_fdinfo	= micmem_show_fdinfo,
 	.llseek		= noop_llseek,

@@ -819,6 +819,46 @@ TEST(vma_flags)
 	close(fd);
 }
 
+/*
+ * What other memory calls do on the pool (doc/pool.md): msync succeeds,
+ * the reclaim hints are refused (the pages are not the kernel's to drop),
+ * MAP_POPULATE and MADV_WILLNEED prefault nothing, and data survives all.
+ */
+TEST(other_memory_calls)
+{
+	struct micmem_pool_info pi;
+	int fd = pool_open(2 * CHUNK);
+	unsigned char *p, *q;
+
+	ASSERT_OK(fd);
+	p = pool_map(fd, CHUNK, 0);
+	ASSERT_NE(p, MAP_FAILED);
+	fill(p, CHUNK, 0, 71);
+	EXPECT_OK(msync(p, CHUNK, MS_SYNC));
+	EXPECT_OK(msync(p, CHUNK, MS_ASYNC));
+	EXPECT_ERRNO(madvise(p, CHUNK, MADV_DONTNEED), EINVAL);
+	EXPECT_ERRNO(madvise(p, CHUNK, MADV_FREE), EINVAL);
+	EXPECT_ERRNO(madvise(p, CHUNK, MADV_PAGEOUT), EINVAL);
+	EXPECT_ERRNO(madvise(p, CHUNK, MADV_REMOVE), ENODEV);
+	EXPECT_OK(madvise(p, CHUNK, MADV_WILLNEED));
+	EXPECT_OK(mlock(p, CHUNK));
+	EXPECT_OK(mprotect(p, CHUNK, PROT_READ));
+	EXPECT_EQ(check(p, CHUNK, 0, 71), 0);
+	EXPECT_OK(mprotect(p, CHUNK, PROT_READ | PROT_WRITE));
+	fill(p, CHUNK, 0, 72);
+	EXPECT_EQ(check(p, CHUNK, 0, 72), 0);
+
+	q = mmap(NULL, CHUNK, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_POPULATE, fd, CHUNK);
+	ASSERT_NE(q, MAP_FAILED);
+	ASSERT_OK(pool_info(fd, &pi));
+	EXPECT_EQ(pi.faults, 1);
+	EXPECT_EQ(nonzero(q, CHUNK), 0);
+	munmap(q, CHUNK);
+	munmap(p, CHUNK);
+	close(fd);
+}
+
 /* Debugger access (/proc/pid/mem, ptrace) goes through vm_ops->access. */
 TEST(proc_mem_access)
 {
