@@ -47,15 +47,6 @@ static int micctl(const char *fmt, ...)
 		TAP_FAIL_(0, "output lacks \"%s\":\n%s", s, out);	\
 } while (0)
 
-static void write_file(const char *path, const char *data)
-{
-	FILE *f = fopen(path, "w");
-
-	ASSERT_TRUE(f != NULL);
-	fputs(data, f);
-	fclose(f);
-}
-
 static void all_ready(void)
 {
 	fast_params();
@@ -141,7 +132,7 @@ TEST(reset_of_a_ready_card_succeeds)
 TEST(boot_of_a_non_elf_file_fails)
 {
 	all_ready();
-	write_file("/tmp/not-elf", "just text\n");
+	write_file("/tmp/not-elf", "just text\n", 10);
 	ASSERT_EQ(micctl("boot /tmp/not-elf mic1"), 1);
 	EXPECT_OUT("mic1: boot failed: Exec format error\n");
 	EXPECT_STREQ(card_attr(1, "state"), "boot failed");
