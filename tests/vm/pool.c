@@ -16,10 +16,8 @@
 #include <sys/klog.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
-#include <linux/capability.h>
 
 #include "tap.h"
 #include "pool_util.h"
@@ -81,23 +79,6 @@ static int klog_count(const char *needle)
 	for (s = buf; (s = strstr(s, needle)); s++)
 		n++;
 	return n;
-}
-
-static int drop_cap_ipc_lock(void)
-{
-	struct __user_cap_header_struct h = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
-	int i = CAP_TO_INDEX(CAP_IPC_LOCK);
-	unsigned int m = CAP_TO_MASK(CAP_IPC_LOCK);
-
-	if (syscall(SYS_capget, &h, d))
-		return -1;
-	d[i].effective &= ~m;
-	d[i].permitted &= ~m;
-	d[i].inheritable &= ~m;
-	return syscall(SYS_capset, &h, d);
 }
 
 static int wait_child(pid_t pid)

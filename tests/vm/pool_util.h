@@ -16,8 +16,10 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include <linux/capability.h>
 #include <linux/micmem.h>
 
 #define CTRL_PATH		"/dev/" MICMEM_CTRL_NODE
@@ -152,6 +154,49 @@ static inline long long meminfo_kb(const char *key)
 	}
 	fclose(f);
 	return v;
+}
+
+/*
+ * Free memory in KiB: MemFree plus the pages parked on the per-CPU free
+ * lists ("count:" of each pageset in /proc/zoneinfo), which MemFree does
+ * not count and which depend on which CPU freed what.  -1 on error.
+ */
+static inline long long free_kb(void)
+{
+	long long pcp = 0, free = meminfo_kb("MemFree");
+	char line[256], *s;
+	FILE *f = fopen("/proc/zoneinfo", "re");
+
+	if (!f || free < 0) {
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		s = line + strspn(line, " ");
+		if (!strncmp(s, "count:", 6))
+			pcp += strtoll(s + 6, NULL, 10);
+	}
+	fclose(f);
+	return free + pcp * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+/* Makes the pools of this process count against RLIMIT_MEMLOCK. */
+static inline int drop_cap_ipc_lock(void)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+	int i = CAP_TO_INDEX(CAP_IPC_LOCK);
+	unsigned int m = CAP_TO_MASK(CAP_IPC_LOCK);
+
+	if (syscall(SYS_capget, &h, d))
+		return -1;
+	d[i].effective &= ~m;
+	d[i].permitted &= ~m;
+	d[i].inheritable &= ~m;
+	return syscall(SYS_capset, &h, d);
 }
 
 #endif /* MICMEM_POOL_UTIL_H */
