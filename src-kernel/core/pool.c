@@ -407,6 +407,9 @@ static int micmem_pool_access(struct vm_area_struct *vma, unsigned long addr,
 
 	if (!chunk || len <= 0)
 		return -EINVAL;
+	/* As get_user_pages: no forced writes to a shared read-only map. */
+	if (write && !(vma->vm_flags & VM_WRITE))
+		return -EACCES;
 	len = min_t(int, len, PAGE_SIZE - off);
 	page = chunk + (pgoff & (MICMEM_CHUNK_PAGES - 1));
 	kaddr = kmap_local_page(page);

@@ -863,6 +863,13 @@ TEST(proc_mem_access)
 		  300);
 	EXPECT_EQ(buf[157], 0xee);
 	EXPECT_EQ(memcmp(buf, want, 157), 0);
+
+	/* A read-only mapping stays read-only, even for /proc/pid/mem. */
+	ASSERT_OK(mprotect(p, 2 * CHUNK, PROT_READ));
+	EXPECT_ERRNO(pwrite(mem, "x", 1, (off_t)(uintptr_t)p), EIO);
+	EXPECT_EQ(p[0], 0);
+	EXPECT_EQ(pread(mem, buf, 1, (off_t)(uintptr_t)(p + CHUNK + 7)), 1);
+	EXPECT_EQ(buf[0], 0xee);
 	close(mem);
 	munmap(p, 2 * CHUNK);
 	close(fd);
