@@ -19,7 +19,7 @@
 struct seq_file;
 
 #define MICMEM_CHUNK_ORDER	(MICMEM_CHUNK_SHIFT - PAGE_SHIFT)
-#define MICMEM_CHUNK_PAGES	(1UL << MICMEM_CHUNK_ORDER)
+#define MICMEM_CHUNK_PAGES	(MICMEM_CHUNK_SIZE >> PAGE_SHIFT)
 
 /*
  * struct micmem_pool - the pages behind one fd's mapping
