@@ -6,6 +6,7 @@
  */
 #include <linux/module.h>
 #include <linux/refcount.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/micmem.h>
@@ -80,7 +81,9 @@ void micmem_fd_dma_put(struct micmem_fd_dma *fd)
  * Close: forget the tickets (batches in flight live on, holding the pool
  * through their attachment, until the engine is done with them), drop the
  * attachments, then give the work in flight a bounded, killable wait so
- * that the pool is usually free when close() returns.
+ * that the pool is usually free when close() returns.  A dying process
+ * (its files closed by exit, where SIGKILL is no longer pending) does not
+ * wait: nobody is left to care.
  */
 void micmem_dma_release(struct micmem_ctx *ctx)
 {
@@ -101,8 +104,9 @@ void micmem_dma_release(struct micmem_ctx *ctx)
 	}
 	micmem_attach_release_all(fd);
 
-	wait_event_killable_timeout(fd->wq, !READ_ONCE(fd->inflight),
-				    msecs_to_jiffies(READ_ONCE(close_wait_ms)));
+	if (!(current->flags & PF_EXITING))
+		wait_event_killable_timeout(fd->wq, !READ_ONCE(fd->inflight),
+					    msecs_to_jiffies(READ_ONCE(close_wait_ms)));
 	ctx->dma = NULL;
 	micmem_fd_dma_put(fd);
 }

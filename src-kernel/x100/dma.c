@@ -28,9 +28,11 @@
  * per-channel recovery (C.6).
  *
  * Hang check: while work is in flight, a delayed work looks at the
- * channel every hang_timeout_ms; when neither DSTAT nor the completion
- * word moved since the previous look, the channel is reset and its work
- * fails with -ETIMEDOUT (MICMEM_ERR_TIMEOUT).
+ * channel every hang_timeout_ms, starting when the channel becomes busy;
+ * when neither DSTAT nor the completion word moved since the previous
+ * look, the channel is reset and its work fails with -ETIMEDOUT
+ * (MICMEM_ERR_TIMEOUT).  A hung channel is thus detected after one to two
+ * periods.
  */
 #include <linux/delay.h>
 #include <linux/dma-mapping.h>
@@ -113,8 +115,11 @@ static void mic_dma_part_unlink(struct mic_dma_chan *chan,
 		chan->stats.bytes += part->bytes;
 		chan->stats.batches++;
 	}
-	if (list_empty(&chan->inflight))
+	if (list_empty(&chan->inflight)) {
 		chan->stats.busy_ns += ktime_get_ns() - chan->busy_since;
+		/* idle: the next busy period starts its own hang check */
+		cancel_delayed_work(&chan->watchdog);
+	}
 }
 
 /*
@@ -357,13 +362,13 @@ static void mic_dma_chan_reset(struct mic_dma_chan *chan)
 			card->id, chan->nr);
 }
 
-static void mic_dma_watchdog_arm(struct mic_dma_chan *chan)
+/* submit_lock held */
+static bool mic_dma_watchdog_arm(struct mic_dma_chan *chan)
 {
 	unsigned int ms = READ_ONCE(hang_timeout_ms);
 
-	if (ms)
-		queue_delayed_work(system_wq, &chan->watchdog,
-				   msecs_to_jiffies(ms));
+	return ms && queue_delayed_work(system_wq, &chan->watchdog,
+					msecs_to_jiffies(ms));
 }
 
 static void mic_dma_watchdog(struct work_struct *work)
@@ -542,7 +547,9 @@ int mic_dma_submit(struct micmem_card *card, struct mic_dma_batch *b,
 			continue;
 		mic_wr(card, MIC_DHPR(ch), chan->head);
 		chan->last_dhpr = chan->head;
-		mic_dma_watchdog_arm(chan);
+		/* a new check period: nothing seen yet */
+		if (mic_dma_watchdog_arm(chan))
+			chan->wd_stuck = false;
 	}
 	ret = 0;
 out_unlock:

@@ -164,6 +164,38 @@ static inline long long chan_stat(int card, int ch, const char *what)
 	return read_llf("/sys/class/mic/mic%d/dma%d/%s", card, ch, what);
 }
 
+/* Write module parameter @name of micmem; 0 or -errno. */
+static inline int param_set(const char *name, const char *value)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
+	return micsim_write(path, value);
+}
+
+/* Write @cmd ("reset", ...) to /sys/class/mic/micN/state; 0 or -errno. */
+static inline int card_state_cmd(int card, const char *cmd)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/sys/class/mic/mic%d/state", card);
+	return micsim_write(path, cmd);
+}
+
+/* Wait up to @ms for micN's state to read @state; 0 or -1. */
+static inline int card_state_wait(int card, const char *state, int ms)
+{
+	char path[64], buf[64];
+
+	snprintf(path, sizeof(path), "/sys/class/mic/mic%d/state", card);
+	for (; ms > 0; ms -= 10) {
+		if (!micsim_read(path, buf, sizeof(buf)) && !strcmp(buf, state))
+			return 0;
+		usleep(10000);
+	}
+	return -1;
+}
+
 /* Deterministic pattern: each 64-bit word depends on @seed and its index. */
 static inline void fill_pattern(void *buf, uint64_t len, uint64_t seed)
 {

@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dma_cost: what one batch costs the hardware, from the sim's ground-truth
+ * counters (debugfs "mmio" per register, engine and interrupt counters):
+ * exactly one DHPR write per channel used and no other register access,
+ * no register read, one interrupt per channel used, ceil(bytes / 512 KiB)
+ * MEMCOPY descriptors per 2 MiB chunk piece plus two STATUS per channel;
+ * "auto" on 64 MiB moves 32 MiB on each channel.
+ *
+ * The card-state health check (which reads POSTCODE) is switched off
+ * while measuring (health_ms = 0), so that every register access in the
+ * window belongs to the submit and completion paths.
+ */
+#include <stdlib.h>
+
+#include "tap.h"
+#include "dma_util.h"
+
+#define NREGS		(0x20000 / 4)
+#define DHPR(ch)	(0x1a004 + 0x40 * (ch))
+
+struct mmio {
+	unsigned long long r[NREGS], w[NREGS];
+};
+
+static int mmio_read(const char *sim, struct mmio *m)
+{
+	char path[128], line[128], name[48];
+	unsigned long long r, w;
+	unsigned int off;
+	FILE *f;
+
+	memset(m, 0, sizeof(*m));
+	snprintf(path, sizeof(path), MICSIM_DEBUGFS "/%s/mmio", sim);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%47s %x reads %llu writes %llu", name, &off,
+			   &r, &w) == 4 && off / 4 < NREGS) {
+			m->r[off / 4] = r;
+			m->w[off / 4] = w;
+		}
+	fclose(f);
+	return 0;
+}
+
+/* Counters of one measurement window. */
+struct cost {
+	unsigned long long reads, writes, dhpr[2], irq[2];
+	long long memcopy, status, status_intr, errata, bytes[2];
+	long long drv_desc[2], drv_bytes[2], drv_batches[2];
+};
+
+struct snap {
+	struct mmio mmio;
+	long long memcopy, status, status_intr, errata, bytes[2], irq[2];
+	long long drv_desc[2], drv_bytes[2], drv_batches[2];
+};
+
+static struct snap before, after;
+
+static void take(const char *sim, int card, struct snap *s)
+{
+	int ch;
+
+	mmio_read(sim, &s->mmio);
+	s->memcopy = micsim_knob_get(sim, "dma_memcopy");
+	s->status = micsim_knob_get(sim, "dma_status");
+	s->status_intr = micsim_knob_get(sim, "dma_status_intr");
+	s->errata = micsim_knob_get(sim, "dma_errata");
+	for (ch = 0; ch < 2; ch++) {
+		char k[32];
+
+		snprintf(k, sizeof(k), "dma%d_bytes", ch);
+		s->bytes[ch] = micsim_knob_get(sim, k);
+		snprintf(k, sizeof(k), "interrupts_vector%d", ch);
+		s->irq[ch] = micsim_knob_get(sim, k);
+		s->drv_desc[ch] = chan_stat(card, ch, "descriptors");
+		s->drv_bytes[ch] = chan_stat(card, ch, "bytes");
+		s->drv_batches[ch] = chan_stat(card, ch, "batches");
+	}
+}
+
+static void diff(struct cost *c)
+{
+	unsigned int i;
+	int ch;
+
+	memset(c, 0, sizeof(*c));
+	for (i = 0; i < NREGS; i++) {
+		c->reads += after.mmio.r[i] - before.mmio.r[i];
+		c->writes += after.mmio.w[i] - before.mmio.w[i];
+	}
+	c->memcopy = after.memcopy - before.memcopy;
+	c->status = after.status - before.status;
+	c->status_intr = after.status_intr - before.status_intr;
+	c->errata = after.errata - before.errata;
+	for (ch = 0; ch < 2; ch++) {
+		c->dhpr[ch] = after.mmio.w[DHPR(ch) / 4] -
+			      before.mmio.w[DHPR(ch) / 4];
+		c->irq[ch] = after.irq[ch] - before.irq[ch];
+		c->bytes[ch] = after.bytes[ch] - before.bytes[ch];
+		c->drv_desc[ch] = after.drv_desc[ch] - before.drv_desc[ch];
+		c->drv_bytes[ch] = after.drv_bytes[ch] - before.drv_bytes[ch];
+		c->drv_batches[ch] = after.drv_batches[ch] -
+				     before.drv_batches[ch];
+	}
+}
+
+/* MEMCOPY descriptors for one transfer: per chunk piece, ceil(/512 KiB). */
+static long long expect_memcopy(uint64_t off, uint64_t len)
+{
+	long long n = 0;
+
+	while (len) {
+		uint64_t piece = CHUNK - off % CHUNK;
+
+		if (piece > len)
+			piece = len;
+		n += (piece + 512 * KIB - 1) / (512 * KIB);
+		off += piece;
+		len -= piece;
+	}
+	return n;
+}
+
+static void health_off(void)
+{
+	ASSERT_OK(micsim_write(PARAM_DIR "health_ms", "0"));
+	/* let a health check already queued finish */
+	usleep(50000);
+}
+
+struct dma_case {
+	int chan;
+	uint64_t off, len;
+	int dir;
+};
+
+static const struct dma_case cases[] = {
+	{ MICMEM_CHAN_0, 0, 64, MICMEM_DIR_TO_CARD },
+	{ MICMEM_CHAN_1, 64, 4 * KIB, MICMEM_DIR_FROM_CARD },
+	{ MICMEM_CHAN_0, 2 * MIB, 2 * MIB, MICMEM_DIR_TO_CARD },
+	{ MICMEM_CHAN_1, 1 * MIB + 64, 2 * MIB, MICMEM_DIR_TO_CARD },
+	{ MICMEM_CHAN_0, 512 * KIB - 64, 3 * MIB + 128, MICMEM_DIR_FROM_CARD },
+	{ MICMEM_CHAN_AUTO, 64, 1 * MIB, MICMEM_DIR_TO_CARD },
+	{ MICMEM_CHAN_AUTO, 0, 16 * MIB, MICMEM_DIR_FROM_CARD },
+	{ MICMEM_CHAN_AUTO, 1 * MIB, 9 * MIB + 64, MICMEM_DIR_TO_CARD },
+};
+
+TEST(hardware_cost_per_batch)
+{
+	int card = sim_card_nr("card0");
+	struct dma_fd d;
+	unsigned int i;
+
+	ASSERT_GE(card, 0);
+	ASSERT_OK(dma_fd_open(&d, 32 * MIB));
+	ASSERT_OK(dma_attach(d.fd, card));
+	health_off();
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct dma_case *k = &cases[i];
+		struct micmem_xfer x = dma_xfer(k->off, 8 * MIB, k->len,
+						k->dir, k->chan);
+		long long used, mc = expect_memcopy(k->off, k->len);
+		struct cost c;
+		int ch;
+
+		take("card0", card, &before);
+		ASSERT_OK(dma_run(d.fd, card, &x, 1));
+		take("card0", card, &after);
+		diff(&c);
+		TH_LOG("case %u: chan %d len %llu: writes %llu reads %llu DHPR %llu/%llu irq %llu/%llu memcopy %lld status %lld",
+		       i, k->chan, (unsigned long long)k->len, c.writes,
+		       c.reads, c.dhpr[0], c.dhpr[1], c.irq[0], c.irq[1],
+		       c.memcopy, c.status);
+
+		used = (c.dhpr[0] > 0) + (c.dhpr[1] > 0);
+		if (k->chan == MICMEM_CHAN_AUTO) {
+			/* one stripe per chunk piece: both channels from two on */
+			EXPECT_EQ(used, k->off / CHUNK ==
+				  (k->off + k->len - 1) / CHUNK ? 1 : 2);
+		} else {
+			EXPECT_EQ(c.dhpr[k->chan], 1);
+			EXPECT_EQ(c.dhpr[!k->chan], 0);
+		}
+		for (ch = 0; ch < 2; ch++) {
+			EXPECT_LE(c.dhpr[ch], 1);
+			EXPECT_EQ(c.irq[ch], c.dhpr[ch]);
+		}
+		/* the DHPR writes are the only register accesses */
+		EXPECT_EQ(c.writes, used);
+		EXPECT_EQ(c.reads, 0);
+		EXPECT_EQ(c.memcopy, mc);
+		EXPECT_EQ(c.status, 2 * used);
+		EXPECT_EQ(c.status_intr, used);
+		EXPECT_EQ(c.errata, 0);
+		EXPECT_EQ(c.bytes[0] + c.bytes[1], (long long)k->len);
+		/* the driver's statistics agree with the engine */
+		EXPECT_EQ(c.drv_desc[0] + c.drv_desc[1], mc + 2 * used);
+		EXPECT_EQ(c.drv_bytes[0], c.bytes[0]);
+		EXPECT_EQ(c.drv_bytes[1], c.bytes[1]);
+		EXPECT_EQ(c.drv_batches[0] + c.drv_batches[1], used);
+	}
+	micsim_write(PARAM_DIR "health_ms", "500");
+	dma_fd_close(&d);
+}
+
+/* Many transfers on both channels: still one DHPR write per channel. */
+TEST(batch_of_32_costs_one_head_write_per_channel)
+{
+	int card = sim_card_nr("card0");
+	struct micmem_xfer x[32];
+	long long mc = 0;
+	struct dma_fd d;
+	struct cost c;
+	int i;
+
+	ASSERT_OK(dma_fd_open(&d, 16 * MIB));
+	ASSERT_OK(dma_attach(d.fd, card));
+	for (i = 0; i < 32; i++) {
+		x[i] = dma_xfer(i * 256 * KIB, i * MIB, 192 * KIB + 64 * i,
+				i % 2 ? MICMEM_DIR_FROM_CARD :
+					MICMEM_DIR_TO_CARD, i % 2);
+		mc += expect_memcopy(x[i].pool_offset, x[i].length);
+	}
+	health_off();
+	take("card0", card, &before);
+	ASSERT_OK(dma_run(d.fd, card, x, 32));
+	take("card0", card, &after);
+	diff(&c);
+	EXPECT_EQ(c.dhpr[0], 1);
+	EXPECT_EQ(c.dhpr[1], 1);
+	EXPECT_EQ(c.writes, 2);
+	EXPECT_EQ(c.reads, 0);
+	EXPECT_EQ(c.irq[0], 1);
+	EXPECT_EQ(c.irq[1], 1);
+	EXPECT_EQ(c.memcopy, mc);
+	EXPECT_EQ(c.status, 4);
+	micsim_write(PARAM_DIR "health_ms", "500");
+	dma_fd_close(&d);
+}
+
+/* auto on 64 MiB: both channels carry half of it. */
+TEST(auto_64mib_uses_both_channels)
+{
+	int card = sim_card_nr("card1");
+	struct micmem_xfer x;
+	struct dma_fd d;
+	struct cost c;
+
+	ASSERT_OK(dma_fd_open(&d, 64 * MIB));
+	ASSERT_OK(dma_attach(d.fd, card));
+	x = dma_xfer(0, 0, 64 * MIB, MICMEM_DIR_TO_CARD, MICMEM_CHAN_AUTO);
+	take("card1", card, &before);
+	ASSERT_OK(dma_run(d.fd, card, &x, 1));
+	take("card1", card, &after);
+	diff(&c);
+	TH_LOG("channel 0: %lld bytes, channel 1: %lld bytes", c.bytes[0],
+	       c.bytes[1]);
+	EXPECT_EQ(c.bytes[0], 32 * MIB);
+	EXPECT_EQ(c.bytes[1], 32 * MIB);
+	EXPECT_EQ(c.drv_bytes[0], 32 * MIB);
+	EXPECT_EQ(c.drv_bytes[1], 32 * MIB);
+	EXPECT_EQ(c.dhpr[0], 1);
+	EXPECT_EQ(c.dhpr[1], 1);
+	EXPECT_EQ(c.memcopy, 128);
+	dma_fd_close(&d);
+}
+
+/* The busy time of a channel grows while it works, not while idle. */
+TEST(busy_time_accounts_work)
+{
+	int card = sim_card_nr("card1");
+	long long b0, b1, b2;
+	struct micmem_xfer x;
+	struct dma_fd d;
+
+	ASSERT_OK(dma_fd_open(&d, 16 * MIB));
+	ASSERT_OK(dma_attach(d.fd, card));
+	x = dma_xfer(0, 0, 16 * MIB, MICMEM_DIR_TO_CARD, MICMEM_CHAN_0);
+	b0 = chan_stat(card, 0, "busy_ns");
+	ASSERT_OK(dma_run(d.fd, card, &x, 1));
+	b1 = chan_stat(card, 0, "busy_ns");
+	usleep(100000);
+	b2 = chan_stat(card, 0, "busy_ns");
+	EXPECT_GT(b1, b0);
+	EXPECT_EQ(b2, b1);
+	dma_fd_close(&d);
+}
+
+TEST_MAIN()

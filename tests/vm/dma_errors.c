@@ -1,0 +1,647 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dma_errors: every rule of ATTACH, DETACH, SUBMIT and WAIT with its exact
+ * errno (doc/uapi.md), ring back-pressure, and what happens when the
+ * engine or the card fails: a stalled channel times out (-ETIME), a
+ * descriptor error names the failed transfer (-EIO), a hung channel is
+ * reset (-ETIMEDOUT), a lost interrupt is recovered, a card reset cancels
+ * (-ECANCELED) and a lost or removed card fails (-ENODEV) what is in
+ * flight.  Needs two sim cards; creates and removes more of its own.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+
+#include "tap.h"
+#include "dma_util.h"
+
+#define POOL		(8 * MIB)
+
+static int card0(void)
+{
+	return sim_card_nr("card0");
+}
+
+/* An fd with a pool, attached to micN. */
+static void open_attached(struct dma_fd *d, int card)
+{
+	ASSERT_OK(dma_fd_open(d, POOL));
+	ASSERT_OK(dma_attach(d->fd, card));
+}
+
+TEST(attach_and_detach_errors)
+{
+	struct micmem_attach a;
+	int card = card0(), fd;
+	struct dma_fd d;
+
+	/* no pool yet */
+	fd = ctrl_open();
+	ASSERT_OK(fd);
+	EXPECT_ERRNO(dma_attach(fd, card), ENOBUFS);
+	close(fd);
+
+	ASSERT_OK(dma_fd_open(&d, POOL));
+	memset(&a, 0, sizeof(a));
+	a.card = card;
+	a.flags = 1;
+	EXPECT_ERRNO(ioctl(d.fd, MICMEM_IOC_ATTACH, &a), EINVAL);
+	a.flags = 0;
+	a.reserved[1] = 1;
+	EXPECT_ERRNO(ioctl(d.fd, MICMEM_IOC_ATTACH, &a), EINVAL);
+	EXPECT_ERRNO(dma_attach(d.fd, 200), ENODEV);
+	EXPECT_ERRNO(dma_detach(d.fd, card), ENOTCONN);
+
+	ASSERT_OK(dma_attach(d.fd, card));
+	EXPECT_ERRNO(dma_attach(d.fd, card), EEXIST);
+	a.reserved[1] = 0;
+	a.flags = 4;
+	EXPECT_ERRNO(ioctl(d.fd, MICMEM_IOC_DETACH, &a), EINVAL);
+	a.flags = 0;
+	a.reserved[0] = 9;
+	EXPECT_ERRNO(ioctl(d.fd, MICMEM_IOC_DETACH, &a), EINVAL);
+	EXPECT_OK(dma_detach(d.fd, card));
+	EXPECT_ERRNO(dma_detach(d.fd, card), ENOTCONN);
+	/* attach again after detach */
+	EXPECT_OK(dma_attach(d.fd, card));
+	dma_fd_close(&d);
+}
+
+TEST(submit_argument_errors)
+{
+	struct micmem_xfer x = dma_xfer(0, 0, 64, MICMEM_DIR_TO_CARD, 0);
+	struct micmem_query q;
+	struct micmem_submit s;
+	struct micmem_xfer *many;
+	int card = card0();
+	struct dma_fd d;
+
+	open_attached(&d, card);
+	memset(&q, 0, sizeof(q));
+	ASSERT_OK(ioctl(d.fd, MICMEM_IOC_QUERY, &q));
+	EXPECT_GT(q.max_batch, 0);
+	EXPECT_EQ(q.features & (MICMEM_FEAT_DMA | MICMEM_FEAT_DUAL_CHANNEL |
+				MICMEM_FEAT_POLL),
+		  MICMEM_FEAT_DMA | MICMEM_FEAT_DUAL_CHANNEL |
+		  MICMEM_FEAT_POLL);
+
+	EXPECT_ERRNO(dma_submit(d.fd, card, &x, 1, 2, NULL), EINVAL);
+	EXPECT_ERRNO(dma_submit(d.fd, card, &x, 0, 0, NULL), EINVAL);
+	many = calloc(q.max_batch + 1, sizeof(*many));
+	ASSERT_TRUE(many != NULL);
+	EXPECT_ERRNO(dma_submit(d.fd, card, many, q.max_batch + 1, 0, NULL),
+		     E2BIG);
+	free(many);
+	EXPECT_ERRNO(dma_submit(d.fd, 200, &x, 1, 0, NULL), ENOTCONN);
+	EXPECT_ERRNO(dma_submit(d.fd, sim_card_nr("card1"), &x, 1, 0, NULL),
+		     ENOTCONN);
+
+	memset(&s, 0, sizeof(s));
+	s.card = card;
+	s.count = 1;
+	s.xfers = (uintptr_t)&x;
+	s.reserved[1] = 1;
+	EXPECT_ERRNO(ioctl(d.fd, MICMEM_IOC_SUBMIT, &s), EINVAL);
+	s.reserved[1] = 0;
+	s.xfers = 8;
+	EXPECT_ERRNO(ioctl(d.fd, MICMEM_IOC_SUBMIT, &s), EFAULT);
+	EXPECT_ERRNO(ioctl(d.fd, MICMEM_IOC_SUBMIT, (void *)8), EFAULT);
+	dma_fd_close(&d);
+}
+
+/* One bad transfer at index 1 of a batch whose index 0 is good. */
+struct bad_xfer {
+	const char *what;
+	uint64_t off, card_addr, len;
+	uint8_t dir, chan;
+	uint16_t flags;
+	uint32_t reserved;
+	int err;
+};
+
+#define WIN	(8ULL * 1024 * MIB - 512 * KIB)	/* default: 8 GiB sim card */
+
+static const struct bad_xfer bad[] = {
+	{ "flags", 0, 0, 64, 0, 0, 1, 0, EINVAL },
+	{ "reserved", 0, 0, 64, 0, 0, 0, 1, EINVAL },
+	{ "direction", 0, 0, 64, 2, 0, 0, 0, EINVAL },
+	{ "channel", 0, 0, 64, 0, 3, 0, 0, EINVAL },
+	{ "zero length", 0, 0, 0, 0, 0, 0, 0, EINVAL },
+	{ "unaligned pool offset", 32, 0, 64, 0, 0, 0, 0, EINVAL },
+	{ "unaligned card address", 0, 8, 64, 1, 0, 0, 0, EINVAL },
+	{ "unaligned length", 0, 0, 100, 0, 0, 0, 0, EINVAL },
+	{ "past the pool end", POOL - 64, 0, 128, 0, 0, 0, 0, ERANGE },
+	{ "at the pool end", POOL, 0, 64, 1, 0, 0, 0, ERANGE },
+	{ "pool offset overflow", ~0ULL - 63, 0, 128, 0, 0, 0, 0, ERANGE },
+	{ "length overflow", 64, 0, ~0ULL - 63, 0, 0, 0, 0, ERANGE },
+	{ "past the window", 0, WIN - 64, 128, 0, 1, 0, 0, ERANGE },
+	{ "at the window end", 0, WIN, 64, 1, 2, 0, 0, ERANGE },
+	{ "card address overflow", 0, ~0ULL - 63, 128, 0, 0, 0, 0, ERANGE },
+};
+
+TEST(every_transfer_rule_has_its_errno)
+{
+	struct micmem_xfer x[2];
+	struct micmem_submit s;
+	long long memcopy;
+	int card = card0();
+	struct dma_fd d;
+	unsigned int i;
+
+	open_attached(&d, card);
+	ASSERT_EQ(read_llf("/sys/class/mic/mic%d/dma_window", card),
+		  (long long)WIN);
+	memcopy = micsim_knob_get("card0", "dma_memcopy");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const struct bad_xfer *b = &bad[i];
+
+		x[0] = dma_xfer(0, 0, 64, MICMEM_DIR_TO_CARD, 0);
+		x[1] = dma_xfer(b->off, b->card_addr, b->len, b->dir, b->chan);
+		x[1].flags = b->flags;
+		x[1].reserved = b->reserved;
+		memset(&s, 0, sizeof(s));
+		s.card = card;
+		s.count = 2;
+		s.xfers = (uintptr_t)x;
+		s.ticket = 77;
+		errno = 0;
+		EXPECT_EQ(ioctl(d.fd, MICMEM_IOC_SUBMIT, &s), -1);
+		EXPECT_EQ(errno, b->err);
+		EXPECT_EQ(s.bad_xfer, 1);
+		EXPECT_EQ(s.ticket, 0);
+		if (errno != b->err || s.bad_xfer != 1)
+			TH_LOG("rule \"%s\": errno %d bad_xfer %u", b->what,
+			       errno, s.bad_xfer);
+	}
+	/* rejected batches queue nothing, not even their good transfer */
+	usleep(20000);
+	EXPECT_EQ(micsim_knob_get("card0", "dma_memcopy"), memcopy);
+	/* a good batch reports no bad transfer */
+	x[1] = dma_xfer(64, WIN - 64, 64, MICMEM_DIR_TO_CARD, 1);
+	memset(&s, 0, sizeof(s));
+	s.card = card;
+	s.count = 2;
+	s.xfers = (uintptr_t)x;
+	s.bad_xfer = 5;
+	ASSERT_OK(ioctl(d.fd, MICMEM_IOC_SUBMIT, &s));
+	EXPECT_EQ(s.bad_xfer, MICMEM_NO_XFER);
+	EXPECT_GT(s.ticket, 0);
+	dma_fd_close(&d);
+}
+
+TEST(dma_window_is_enforced_and_settable)
+{
+	char path[64], old[32];
+	struct micmem_xfer x;
+	long long memsize;
+	int card = card0();
+	struct dma_fd d;
+
+	open_attached(&d, card);
+	snprintf(path, sizeof(path), "/sys/class/mic/mic%d/dma_window", card);
+	ASSERT_OK(micsim_read(path, old, sizeof(old)));
+	/* KiB, as the historical driver showed it */
+	memsize = read_llf("/sys/class/mic/mic%d/memsize", card) * 1024;
+	ASSERT_GT(memsize, 0);
+
+	EXPECT_EQ(micsim_write(path, "1000"), -EINVAL);	/* not 64-aligned */
+	{
+		char big[32];
+
+		snprintf(big, sizeof(big), "%lld", memsize + 64);
+		EXPECT_EQ(micsim_write(path, big), -EINVAL);
+	}
+	EXPECT_EQ(micsim_write(path, "banana"), -EINVAL);
+	ASSERT_OK(micsim_write(path, "1048576"));
+	EXPECT_EQ(read_ll(path), 1048576);
+
+	x = dma_xfer(0, MIB - 64, 64, MICMEM_DIR_TO_CARD, 0);
+	EXPECT_OK(dma_run(d.fd, card, &x, 1));
+	x = dma_xfer(0, MIB, 64, MICMEM_DIR_TO_CARD, 0);
+	EXPECT_ERRNO(dma_submit(d.fd, card, &x, 1, 0, NULL), ERANGE);
+	/* the whole memory may be opened up again */
+	{
+		char all[32];
+
+		snprintf(all, sizeof(all), "%lld", memsize);
+		EXPECT_OK(micsim_write(path, all));
+	}
+	x = dma_xfer(0, memsize - 64, 64, MICMEM_DIR_FROM_CARD, 1);
+	EXPECT_OK(dma_run(d.fd, card, &x, 1));
+	ASSERT_OK(micsim_write(path, old));
+	dma_fd_close(&d);
+}
+
+/*
+ * A channel's part of a batch must fit in its ring: 8189 MEMCOPYs (plus
+ * the STATUS pair) do, 8190 are -E2BIG.  The batch that fits is left to
+ * the hang check on a stalled channel rather than copying 4 GiB.
+ */
+TEST(batch_larger_than_a_ring_is_e2big)
+{
+	struct micmem_xfer *x;
+	struct micmem_wait w;
+	int card = card0(), i;
+	struct dma_fd d;
+	uint64_t t;
+
+	open_attached(&d, card);
+	x = calloc(512, sizeof(*x));
+	ASSERT_TRUE(x != NULL);
+	/* 511 x 16 + 14 descriptors */
+	for (i = 0; i < 511; i++)
+		x[i] = dma_xfer(0, 0, POOL, MICMEM_DIR_TO_CARD, 0);
+	x[511] = dma_xfer(0, 0, 14 * 512 * KIB, MICMEM_DIR_TO_CARD, 0);
+	EXPECT_ERRNO(dma_submit(d.fd, card, x, 512, 0, NULL), E2BIG);
+	/* auto halves it per channel: fits */
+	for (i = 0; i < 512; i++)
+		x[i].channel = MICMEM_CHAN_AUTO;
+	x[511].length = 64;
+	ASSERT_OK(param_set("hang_timeout_ms", "300"));
+	ASSERT_OK(micsim_knob_set("card0", "stall", "3"));
+	ASSERT_OK(dma_submit(d.fd, card, x, 512, 0, &t));
+	EXPECT_ERRNO(dma_wait(d.fd, t, MICMEM_WAIT_FOREVER, &w), ETIMEDOUT);
+	/* 8189 on one channel: fits */
+	for (i = 0; i < 512; i++)
+		x[i].channel = 0;
+	x[511].length = 13 * 512 * KIB;
+	ASSERT_OK(dma_submit(d.fd, card, x, 512, 0, &t));
+	EXPECT_ERRNO(dma_wait(d.fd, t, MICMEM_WAIT_FOREVER, &w), ETIMEDOUT);
+	ASSERT_OK(micsim_knob_set("card0", "stall", "0"));
+	param_set("hang_timeout_ms", "5000");
+	free(x);
+	dma_fd_close(&d);
+}
+
+/* ---- back-pressure ---- */
+
+struct blocked {
+	int fd, card;
+	struct micmem_xfer *x;
+	int ret, err;
+	uint64_t ticket;
+	volatile int done;
+};
+
+static void *blocking_submit(void *arg)
+{
+	struct blocked *b = arg;
+
+	b->ret = dma_submit(b->fd, b->card, b->x, 1024, 0, &b->ticket);
+	b->err = errno;
+	b->done = 1;
+	return NULL;
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
+
+TEST(full_ring_blocks_or_eagain_and_drops_nothing)
+{
+	uint64_t tickets[16];
+	struct micmem_wait w;
+	struct micmem_xfer *x;
+	struct sigaction sa;
+	struct blocked b;
+	int card = card0(), i, n;
+	long long memcopy;
+	struct dma_fd d;
+	pthread_t th;
+
+	open_attached(&d, card);
+	x = calloc(1024, sizeof(*x));
+	ASSERT_TRUE(x != NULL);
+	for (i = 0; i < 1024; i++)
+		x[i] = dma_xfer(i * 64, i * 64, 64, MICMEM_DIR_TO_CARD, 0);
+	memcopy = micsim_knob_get("card0", "dma_memcopy");
+	ASSERT_OK(micsim_knob_set("card0", "stall", "1"));
+
+	/* 1026 slots a batch, 8191 in the ring: 7 fit */
+	for (n = 0; n < 16; n++)
+		if (dma_submit(d.fd, card, x, 1024, MICMEM_SUBMIT_NONBLOCK,
+			       &tickets[n]) < 0)
+			break;
+	EXPECT_EQ(n, 7);
+	EXPECT_EQ(errno, EAGAIN);
+
+	/* blocking: waits, and a signal interrupts it (nothing queued) */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_usr1;
+	sigaction(SIGUSR1, &sa, NULL);
+	memset(&b, 0, sizeof(b));
+	b.fd = d.fd;
+	b.card = card;
+	b.x = x;
+	ASSERT_EQ(pthread_create(&th, NULL, blocking_submit, &b), 0);
+	usleep(200000);
+	EXPECT_FALSE(b.done);
+	pthread_kill(th, SIGUSR1);
+	pthread_join(th, NULL);
+	EXPECT_EQ(b.ret, -1);
+	EXPECT_EQ(b.err, EINTR);
+
+	/* blocking again; the stall ends and it goes through */
+	memset(&b, 0, sizeof(b));
+	b.fd = d.fd;
+	b.card = card;
+	b.x = x;
+	ASSERT_EQ(pthread_create(&th, NULL, blocking_submit, &b), 0);
+	usleep(200000);
+	EXPECT_FALSE(b.done);
+	ASSERT_OK(micsim_knob_set("card0", "stall", "0"));
+	pthread_join(th, NULL);
+	EXPECT_EQ(b.ret, 0);
+	tickets[n++] = b.ticket;
+
+	for (i = 0; i < n; i++)
+		EXPECT_OK(dma_wait(d.fd, tickets[i], MICMEM_WAIT_FOREVER, &w));
+	EXPECT_EQ(micsim_knob_get("card0", "dma_memcopy") - memcopy, 8 * 1024);
+	EXPECT_GE(micsim_knob_get("card0", "injected_stall"), 1);
+	free(x);
+	dma_fd_close(&d);
+}
+
+TEST(outstanding_ticket_limit_is_enospc)
+{
+	struct micmem_xfer x = dma_xfer(0, 0, 64, MICMEM_DIR_TO_CARD, 1);
+	uint64_t t[3], t4;
+	struct micmem_wait w;
+	int card = card0(), i;
+	struct dma_fd d;
+
+	open_attached(&d, card);
+	ASSERT_OK(param_set("max_tickets", "3"));
+	for (i = 0; i < 3; i++)
+		ASSERT_OK(dma_submit(d.fd, card, &x, 1, 0, &t[i]));
+	/* completed but not waited for: still counted */
+	usleep(100000);
+	EXPECT_ERRNO(dma_submit(d.fd, card, &x, 1, 0, &t4), ENOSPC);
+	EXPECT_OK(dma_wait(d.fd, t[0], MICMEM_WAIT_FOREVER, &w));
+	EXPECT_OK(dma_submit(d.fd, card, &x, 1, 0, &t4));
+	param_set("max_tickets", "65536");
+	dma_fd_close(&d);
+}
+
+/* ---- wait ---- */
+
+TEST(wait_argument_errors)
+{
+	struct micmem_xfer x = dma_xfer(0, 0, 64, MICMEM_DIR_TO_CARD, 0);
+	struct micmem_wait w;
+	int card = card0();
+	struct dma_fd d;
+	uint64_t t;
+
+	open_attached(&d, card);
+	memset(&w, 0, sizeof(w));
+	w.flags = MICMEM_WAIT_ANY;
+	EXPECT_ERRNO(ioctl(d.fd, MICMEM_IOC_WAIT, &w), ENOENT);
+	w.flags = 2;
+	EXPECT_ERRNO(ioctl(d.fd, MICMEM_IOC_WAIT, &w), EINVAL);
+	w.flags = 0;
+	w.reserved[0] = 1;
+	EXPECT_ERRNO(ioctl(d.fd, MICMEM_IOC_WAIT, &w), EINVAL);
+	EXPECT_ERRNO(dma_wait(d.fd, 12345, MICMEM_WAIT_FOREVER, &w), ENOENT);
+	EXPECT_ERRNO(dma_wait(d.fd, 0, MICMEM_WAIT_FOREVER, &w), ENOENT);
+
+	ASSERT_OK(dma_submit(d.fd, card, &x, 1, 0, &t));
+	EXPECT_OK(dma_wait(d.fd, t, MICMEM_WAIT_FOREVER, &w));
+	EXPECT_EQ(w.ticket, t);
+	EXPECT_EQ(w.error, 0);
+	EXPECT_EQ(w.error_class, MICMEM_ERR_NONE);
+	EXPECT_EQ(w.failed_xfer, MICMEM_NO_XFER);
+	/* consumed */
+	EXPECT_ERRNO(dma_wait(d.fd, t, MICMEM_WAIT_FOREVER, &w), ENOENT);
+	EXPECT_ERRNO(ioctl(d.fd, MICMEM_IOC_WAIT, (void *)8), EFAULT);
+	dma_fd_close(&d);
+}
+
+TEST(stalled_channel_wait_times_out)
+{
+	struct micmem_xfer x = dma_xfer(0, 0, 4 * KIB, MICMEM_DIR_TO_CARD, 1);
+	struct micmem_wait w;
+	uint64_t t, t0, dt;
+	int card = card0();
+	struct dma_fd d;
+
+	open_attached(&d, card);
+	ASSERT_OK(micsim_knob_set("card0", "stall", "2"));
+	ASSERT_OK(dma_submit(d.fd, card, &x, 1, 0, &t));
+	EXPECT_ERRNO(dma_wait(d.fd, t, MICMEM_WAIT_NO_BLOCK, &w), ETIME);
+	t0 = now_ns();
+	EXPECT_ERRNO(dma_wait(d.fd, t, t0 + 200000000ULL, &w), ETIME);
+	dt = now_ns() - t0;
+	EXPECT_GE(dt, 200000000ULL);
+	EXPECT_LT(dt, 3000000000ULL);
+	/* a deadline in the past: at once */
+	EXPECT_ERRNO(dma_wait(d.fd, t, 1, &w), ETIME);
+	ASSERT_OK(micsim_knob_set("card0", "stall", "0"));
+	EXPECT_OK(dma_wait(d.fd, t, MICMEM_WAIT_FOREVER, &w));
+	dma_fd_close(&d);
+}
+
+/* ---- engine faults ---- */
+
+TEST(descriptor_error_names_the_failed_transfer)
+{
+	struct micmem_xfer x[4], y, back;
+	long long errs, inj;
+	struct micmem_wait w;
+	int card = card0(), i;
+	uint64_t ta, tb;
+	struct dma_fd d;
+
+	open_attached(&d, card);
+	memset(d.pool, 0, POOL);
+	fill_pattern(d.pool, 4 * KIB, 31);
+	for (i = 0; i < 4; i++)
+		x[i] = dma_xfer(i * KIB, 64 * MIB + i * KIB, KIB,
+				MICMEM_DIR_TO_CARD, 0);
+	fill_pattern(d.pool + MIB, 64 * KIB, 32);
+	y = dma_xfer(MIB, 65 * MIB, 64 * KIB, MICMEM_DIR_TO_CARD, 0);
+	errs = chan_stat(card, 0, "errors");
+	inj = micsim_knob_get("card0", "injected_fail");
+
+	/* the third descriptor of the next batch fails */
+	ASSERT_OK(micsim_knob_set("card0", "fail_skip", "2"));
+	ASSERT_OK(micsim_knob_set("card0", "fail_next", "1"));
+	ASSERT_OK(dma_submit(d.fd, card, x, 4, 0, &ta));
+	ASSERT_OK(dma_submit(d.fd, card, &y, 1, 0, &tb));
+	EXPECT_ERRNO(dma_wait(d.fd, ta, MICMEM_WAIT_FOREVER, &w), EIO);
+	EXPECT_EQ(w.failed_xfer, 2);
+	EXPECT_EQ(w.error, -EIO);
+	EXPECT_EQ(w.error_class, MICMEM_ERR_CHANNEL);
+	/* the batch behind it on the channel is not affected */
+	EXPECT_OK(dma_wait(d.fd, tb, MICMEM_WAIT_FOREVER, &w));
+	EXPECT_EQ(micsim_knob_get("card0", "injected_fail") - inj, 1);
+	EXPECT_EQ(chan_stat(card, 0, "errors") - errs, 1);
+
+	/* transfers 0 and 1 landed, 2 failed, 3 was skipped */
+	back = dma_xfer(2 * MIB, 64 * MIB, 4 * KIB, MICMEM_DIR_FROM_CARD, 1);
+	ASSERT_OK(dma_run(d.fd, card, &back, 1));
+	EXPECT_EQ(memcmp(d.pool + 2 * MIB, d.pool, 2 * KIB), 0);
+	for (i = 2 * KIB; i < (int)(4 * KIB); i++)
+		if (d.pool[2 * MIB + i])
+			break;
+	EXPECT_EQ(i, 4 * KIB);
+	back = dma_xfer(3 * MIB, 65 * MIB, 64 * KIB, MICMEM_DIR_FROM_CARD, 1);
+	ASSERT_OK(dma_run(d.fd, card, &back, 1));
+	EXPECT_EQ(memcmp(d.pool + 3 * MIB, d.pool + MIB, 64 * KIB), 0);
+	dma_fd_close(&d);
+}
+
+TEST(hung_channel_is_reset)
+{
+	struct micmem_xfer x = dma_xfer(0, 0, 64 * KIB, MICMEM_DIR_TO_CARD, 0);
+	struct micmem_wait w;
+	int card = card0();
+	uint64_t t, t0, dt;
+	struct dma_fd d;
+	long long errs;
+
+	open_attached(&d, card);
+	errs = chan_stat(card, 0, "errors");
+	ASSERT_OK(param_set("hang_timeout_ms", "300"));
+	ASSERT_OK(micsim_knob_set("card0", "stall", "1"));
+	ASSERT_OK(dma_submit(d.fd, card, &x, 1, 0, &t));
+	t0 = now_ns();
+	EXPECT_ERRNO(dma_wait(d.fd, t, MICMEM_WAIT_FOREVER, &w), ETIMEDOUT);
+	dt = now_ns() - t0;
+	EXPECT_EQ(w.error_class, MICMEM_ERR_TIMEOUT);
+	EXPECT_EQ(w.failed_xfer, 0);
+	EXPECT_GE(dt, 300000000ULL);
+	EXPECT_LT(dt, 5000000000ULL);
+	EXPECT_EQ(chan_stat(card, 0, "errors") - errs, 1);
+	/* the channel works again */
+	ASSERT_OK(micsim_knob_set("card0", "stall", "0"));
+	EXPECT_OK(dma_run(d.fd, card, &x, 1));
+	param_set("hang_timeout_ms", "5000");
+	dma_fd_close(&d);
+}
+
+/*
+ * The interrupt of a completed batch gets lost: the next interrupt of the
+ * channel, or else the hang check, notices the completion.
+ */
+TEST(lost_interrupt_is_recovered)
+{
+	struct micmem_xfer x = dma_xfer(0, 0, 64 * KIB, MICMEM_DIR_TO_CARD, 1);
+	struct micmem_wait w;
+	int card = card0();
+	uint64_t ta, tb;
+	struct dma_fd d;
+	long long inj;
+
+	open_attached(&d, card);
+	inj = micsim_knob_get("card0", "injected_drop_irq");
+	/* no hang check: only an interrupt can tell */
+	ASSERT_OK(param_set("hang_timeout_ms", "0"));
+	ASSERT_OK(micsim_knob_set("card0", "drop_irq", "1"));
+	ASSERT_OK(dma_submit(d.fd, card, &x, 1, 0, &ta));
+	EXPECT_ERRNO(dma_wait(d.fd, ta, now_ns() + 150000000ULL, &w), ETIME);
+	ASSERT_OK(dma_submit(d.fd, card, &x, 1, 0, &tb));
+	EXPECT_OK(dma_wait(d.fd, ta, now_ns() + 3000000000ULL, &w));
+	EXPECT_OK(dma_wait(d.fd, tb, now_ns() + 3000000000ULL, &w));
+
+	/* the hang check finds it too */
+	ASSERT_OK(param_set("hang_timeout_ms", "300"));
+	ASSERT_OK(micsim_knob_set("card0", "drop_irq", "1"));
+	ASSERT_OK(dma_submit(d.fd, card, &x, 1, 0, &ta));
+	EXPECT_OK(dma_wait(d.fd, ta, now_ns() + 3000000000ULL, &w));
+	EXPECT_EQ(micsim_knob_get("card0", "injected_drop_irq") - inj, 2);
+	param_set("hang_timeout_ms", "5000");
+	dma_fd_close(&d);
+}
+
+/* ---- the card goes away or is reset under the batches ---- */
+
+TEST_TIMEOUT(card_reset_cancels_inflight, 30)
+{
+	struct micmem_xfer x = dma_xfer(0, 0, 64 * KIB, MICMEM_DIR_TO_CARD, 0);
+	struct dma_fd d, e;
+	struct micmem_wait w;
+	int card = sim_card_nr("card1");
+	uint64_t t;
+
+	open_attached(&d, card);
+	ASSERT_OK(dma_fd_open(&e, POOL));
+	ASSERT_OK(micsim_knob_set("card1", "stall", "1"));
+	ASSERT_OK(dma_submit(d.fd, card, &x, 1, 0, &t));
+	ASSERT_OK(card_state_cmd(card, "reset:force"));
+	EXPECT_ERRNO(dma_wait(d.fd, t, MICMEM_WAIT_FOREVER, &w), ECANCELED);
+	EXPECT_EQ(w.error_class, MICMEM_ERR_CARD_RESET);
+	/* while it resets: busy */
+	EXPECT_ERRNO(dma_submit(d.fd, card, &x, 1, 0, &t), EBUSY);
+	EXPECT_ERRNO(dma_attach(e.fd, card), EBUSY);
+	ASSERT_OK(micsim_knob_set("card1", "stall", "0"));
+	ASSERT_OK(card_state_wait(card, "ready", 20000));
+	/* the fd stayed attached; DMA works again */
+	fill_pattern(d.pool, 64 * KIB, 3);
+	EXPECT_OK(dma_run(d.fd, card, &x, 1));
+	x = dma_xfer(MIB, 0, 64 * KIB, MICMEM_DIR_FROM_CARD, 1);
+	EXPECT_OK(dma_run(d.fd, card, &x, 1));
+	EXPECT_EQ(memcmp(d.pool, d.pool + MIB, 64 * KIB), 0);
+	EXPECT_OK(dma_attach(e.fd, card));
+	dma_fd_close(&e);
+	dma_fd_close(&d);
+}
+
+TEST(lost_card_fails_inflight_with_enodev)
+{
+	struct micmem_xfer x = dma_xfer(0, 0, 64 * KIB, MICMEM_DIR_TO_CARD, 0);
+	struct micmem_wait w;
+	struct dma_fd d, e;
+	int card;
+	uint64_t t;
+
+	card = micsim_add("lost", NULL);
+	ASSERT_GE(card, 0);
+	open_attached(&d, card);
+	ASSERT_OK(dma_fd_open(&e, POOL));
+	ASSERT_OK(param_set("health_ms", "100"));
+	ASSERT_OK(micsim_knob_set("lost", "stall", "1"));
+	ASSERT_OK(dma_submit(d.fd, card, &x, 1, 0, &t));
+	ASSERT_OK(micsim_knob_set("lost", "vanish", "1"));
+	EXPECT_ERRNO(dma_wait(d.fd, t, now_ns() + 5000000000ULL, &w), ENODEV);
+	EXPECT_EQ(w.error_class, MICMEM_ERR_CARD_LOST);
+	EXPECT_EQ(w.failed_xfer, 0);
+	EXPECT_ERRNO(dma_submit(d.fd, card, &x, 1, 0, &t), ENODEV);
+	EXPECT_ERRNO(dma_attach(e.fd, card), ENODEV);
+	EXPECT_OK(micsim_del("lost"));
+	EXPECT_OK(dma_detach(d.fd, card));
+	param_set("health_ms", "500");
+	dma_fd_close(&e);
+	dma_fd_close(&d);
+}
+
+TEST(removed_card_fails_inflight_with_enodev)
+{
+	struct micmem_xfer x = dma_xfer(0, 0, 64 * KIB, MICMEM_DIR_TO_CARD, 1);
+	struct micmem_wait w;
+	struct dma_fd d;
+	uint64_t t, t2;
+	int card;
+
+	card = micsim_add("gone", NULL);
+	ASSERT_GE(card, 0);
+	open_attached(&d, card);
+	ASSERT_OK(micsim_knob_set("gone", "stall", "2"));
+	ASSERT_OK(dma_submit(d.fd, card, &x, 1, 0, &t));
+	ASSERT_OK(dma_submit(d.fd, card, &x, 1, 0, &t2));
+	ASSERT_OK(micsim_del("gone"));
+	EXPECT_ERRNO(dma_wait(d.fd, t, MICMEM_WAIT_FOREVER, &w), ENODEV);
+	EXPECT_EQ(w.error_class, MICMEM_ERR_CARD_LOST);
+	EXPECT_ERRNO(dma_submit(d.fd, card, &x, 1, 0, &t), ENODEV);
+	/* the fd and its other tickets stay usable */
+	memset(&w, 0, sizeof(w));
+	w.flags = MICMEM_WAIT_ANY;
+	w.deadline_ns = MICMEM_WAIT_NO_BLOCK;
+	EXPECT_ERRNO(ioctl(d.fd, MICMEM_IOC_WAIT, &w), ENODEV);
+	EXPECT_EQ(w.ticket, t2);
+	EXPECT_OK(dma_detach(d.fd, card));
+	dma_fd_close(&d);
+}
+
+TEST_MAIN()

@@ -1,0 +1,346 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dma_wait: tickets, MICMEM_IOC_WAIT and poll() (doc/uapi.md): poll()
+ * reports completed tickets and MICMEM_WAIT_ANY consumes them, waits are
+ * interruptible and restart with their absolute deadline, several waiters
+ * may wait for one ticket, and closing, detaching or killing with DMA in
+ * flight is safe: the pool stays allocated until the engine is done with
+ * it.  A stalled channel (sim knob) keeps batches in flight on demand.
+ */
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+
+#include "tap.h"
+#include "dma_util.h"
+
+#define POOL	(8 * MIB)
+#define MS	1000000ULL
+
+static int card;
+
+static void setup(struct dma_fd *d, uint64_t size)
+{
+	card = sim_card_nr("card0");
+	ASSERT_GE(card, 0);
+	ASSERT_OK(dma_fd_open(d, size));
+	ASSERT_OK(dma_attach(d->fd, card));
+}
+
+static void stall(int on)
+{
+	ASSERT_OK(micsim_knob_set("card0", "stall", on ? "1" : "0"));
+}
+
+static int wait_any(int fd, uint64_t deadline, struct micmem_wait *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->flags = MICMEM_WAIT_ANY;
+	w->deadline_ns = deadline;
+	return ioctl(fd, MICMEM_IOC_WAIT, w);
+}
+
+static int poll_in(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	if (poll(&p, 1, ms) < 0)
+		return -1;
+	return p.revents;
+}
+
+TEST(poll_reports_completed_tickets)
+{
+	struct micmem_xfer x = dma_xfer(0, 0, 64 * KIB, MICMEM_DIR_TO_CARD, 0);
+	struct micmem_wait w;
+	struct dma_fd d;
+	uint64_t t[3];
+	int i;
+
+	setup(&d, POOL);
+	EXPECT_EQ(poll_in(d.fd, 0), 0);
+	stall(1);
+	for (i = 0; i < 3; i++)
+		ASSERT_OK(dma_submit(d.fd, card, &x, 1, 0, &t[i]));
+	EXPECT_EQ(t[1], t[0] + 1);
+	EXPECT_EQ(t[2], t[1] + 1);
+	EXPECT_EQ(poll_in(d.fd, 100), 0);
+	EXPECT_ERRNO(wait_any(d.fd, MICMEM_WAIT_NO_BLOCK, &w), ETIME);
+	stall(0);
+	EXPECT_EQ(poll_in(d.fd, 3000), POLLIN);
+	/* one channel: completion in submission order */
+	for (i = 0; i < 3; i++) {
+		int n;
+
+		for (n = 0; n < 100 && poll_in(d.fd, 50) != POLLIN; n++)
+			;
+		EXPECT_OK(wait_any(d.fd, MICMEM_WAIT_NO_BLOCK, &w));
+		EXPECT_EQ(w.ticket, t[i]);
+		EXPECT_EQ(w.error, 0);
+	}
+	EXPECT_EQ(poll_in(d.fd, 0), 0);
+	EXPECT_ERRNO(wait_any(d.fd, MICMEM_WAIT_FOREVER, &w), ENOENT);
+	dma_fd_close(&d);
+}
+
+struct waiter {
+	int fd;
+	uint64_t ticket;	/* 0: any */
+	int ret, err;
+	struct micmem_wait w;
+	volatile int done;
+};
+
+static void *waiter_main(void *arg)
+{
+	struct waiter *wt = arg;
+
+	if (wt->ticket)
+		wt->ret = dma_wait(wt->fd, wt->ticket, MICMEM_WAIT_FOREVER,
+				   &wt->w);
+	else
+		wt->ret = wait_any(wt->fd, MICMEM_WAIT_FOREVER, &wt->w);
+	wt->err = errno;
+	wt->done = 1;
+	return NULL;
+}
+
+TEST(wait_any_blocks_until_a_batch_completes)
+{
+	struct micmem_xfer x = dma_xfer(0, 0, 64 * KIB, MICMEM_DIR_TO_CARD, 0);
+	struct waiter wt;
+	struct dma_fd d;
+	pthread_t th;
+	uint64_t t;
+
+	setup(&d, POOL);
+	stall(1);
+	ASSERT_OK(dma_submit(d.fd, card, &x, 1, 0, &t));
+	memset(&wt, 0, sizeof(wt));
+	wt.fd = d.fd;
+	ASSERT_EQ(pthread_create(&th, NULL, waiter_main, &wt), 0);
+	usleep(200000);
+	EXPECT_FALSE(wt.done);
+	stall(0);
+	pthread_join(th, NULL);
+	EXPECT_EQ(wt.ret, 0);
+	EXPECT_EQ(wt.w.ticket, t);
+	dma_fd_close(&d);
+}
+
+TEST(two_waiters_for_one_ticket_both_see_it)
+{
+	struct micmem_xfer x = dma_xfer(0, 0, 64 * KIB, MICMEM_DIR_TO_CARD, 0);
+	struct waiter wt[2];
+	struct micmem_wait w;
+	struct dma_fd d;
+	pthread_t th[2];
+	uint64_t t;
+	int i;
+
+	setup(&d, POOL);
+	stall(1);
+	ASSERT_OK(dma_submit(d.fd, card, &x, 1, 0, &t));
+	for (i = 0; i < 2; i++) {
+		memset(&wt[i], 0, sizeof(wt[i]));
+		wt[i].fd = d.fd;
+		wt[i].ticket = t;
+		ASSERT_EQ(pthread_create(&th[i], NULL, waiter_main, &wt[i]), 0);
+	}
+	usleep(200000);
+	stall(0);
+	for (i = 0; i < 2; i++) {
+		pthread_join(th[i], NULL);
+		EXPECT_EQ(wt[i].ret, 0);
+		EXPECT_EQ(wt[i].w.ticket, t);
+	}
+	EXPECT_ERRNO(dma_wait(d.fd, t, MICMEM_WAIT_FOREVER, &w), ENOENT);
+	dma_fd_close(&d);
+}
+
+static volatile int alarms;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	alarms++;
+}
+
+static void every_50ms(int restart)
+{
+	struct itimerval it = {
+		.it_interval = { 0, 50000 }, .it_value = { 0, 50000 },
+	};
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sa.sa_flags = restart ? SA_RESTART : 0;
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void alarms_off(void)
+{
+	struct itimerval it;
+
+	memset(&it, 0, sizeof(it));
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+/*
+ * Signals with SA_RESTART: the wait restarts and still ends at its
+ * absolute deadline.  Without SA_RESTART: -EINTR at the first signal.
+ */
+TEST(wait_is_interruptible_and_restarts_with_its_deadline)
+{
+	struct micmem_xfer x = dma_xfer(0, 0, 64 * KIB, MICMEM_DIR_TO_CARD, 0);
+	struct micmem_wait w;
+	uint64_t t, t0, dt;
+	struct dma_fd d;
+
+	setup(&d, POOL);
+	stall(1);
+	ASSERT_OK(dma_submit(d.fd, card, &x, 1, 0, &t));
+
+	alarms = 0;
+	every_50ms(1);
+	t0 = now_ns();
+	EXPECT_ERRNO(dma_wait(d.fd, t, t0 + 500 * MS, &w), ETIME);
+	dt = now_ns() - t0;
+	alarms_off();
+	TH_LOG("SA_RESTART: %d signals, wait took %llu ms", alarms,
+	       (unsigned long long)(dt / MS));
+	EXPECT_GE(alarms, 3);
+	EXPECT_GE(dt, 500 * MS);
+	EXPECT_LT(dt, 2000 * MS);
+
+	alarms = 0;
+	every_50ms(0);
+	t0 = now_ns();
+	EXPECT_ERRNO(dma_wait(d.fd, t, t0 + 5000 * MS, &w), EINTR);
+	dt = now_ns() - t0;
+	alarms_off();
+	EXPECT_GE(alarms, 1);
+	EXPECT_LT(dt, 2000 * MS);
+
+	stall(0);
+	EXPECT_OK(dma_wait(d.fd, t, MICMEM_WAIT_FOREVER, &w));
+	dma_fd_close(&d);
+}
+
+TEST(detach_with_work_in_flight)
+{
+	struct micmem_xfer x = dma_xfer(0, 0, 64 * KIB, MICMEM_DIR_TO_CARD, 0);
+	struct micmem_wait w;
+	struct dma_fd d;
+	uint64_t t, t2;
+
+	setup(&d, POOL);
+	stall(1);
+	ASSERT_OK(dma_submit(d.fd, card, &x, 1, 0, &t));
+	EXPECT_OK(dma_detach(d.fd, card));
+	EXPECT_ERRNO(dma_submit(d.fd, card, &x, 1, 0, &t2), ENOTCONN);
+	stall(0);
+	EXPECT_OK(dma_wait(d.fd, t, MICMEM_WAIT_FOREVER, &w));
+	dma_fd_close(&d);
+}
+
+static long long mem_free_kib(void)
+{
+	char line[128];
+	long long v = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemFree: %lld kB", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+/*
+ * close() with a batch in flight returns after a bounded wait; the pool
+ * pages stay allocated until the engine executed the batch, then go.
+ */
+TEST(close_with_work_in_flight_keeps_the_pool_until_done)
+{
+	struct micmem_xfer x = dma_xfer(0, 0, 64 * KIB, MICMEM_DIR_TO_CARD, 0);
+	long long memcopy, held, freed;
+	struct dma_fd d;
+	uint64_t t, t0, dt;
+
+	ASSERT_OK(param_set("close_wait_ms", "200"));
+	setup(&d, 128 * MIB);
+	memset(d.pool, 1, 128 * MIB);
+	stall(1);
+	ASSERT_OK(dma_submit(d.fd, card, &x, 1, 0, &t));
+	memcopy = micsim_knob_get("card0", "dma_memcopy");
+	munmap(d.pool, d.size);
+	t0 = now_ns();
+	close(d.fd);
+	dt = now_ns() - t0;
+	EXPECT_GE(dt, 200 * MS);
+	EXPECT_LT(dt, 2000 * MS);
+	held = mem_free_kib();
+	stall(0);
+	usleep(300000);
+	freed = mem_free_kib();
+	TH_LOG("MemFree %lld kB while in flight, %lld kB after", held, freed);
+	EXPECT_EQ(micsim_knob_get("card0", "dma_memcopy") - memcopy, 1);
+	/*
+	 * The 128 MiB pool was still allocated while the batch waited
+	 * (MemFree moves by a few MiB on its own: a wide margin).
+	 */
+	EXPECT_GT(freed - held, 96 * 1024);
+	param_set("close_wait_ms", "1000");
+}
+
+/* A process killed while it waits goes away; its batch finishes later. */
+TEST(kill_while_waiting_is_prompt)
+{
+	struct micmem_xfer x = dma_xfer(0, 0, 64 * KIB, MICMEM_DIR_TO_CARD, 0);
+	long long memcopy;
+	int status, pipefd[2];
+	uint64_t t0;
+	pid_t pid;
+	char c;
+
+	card = sim_card_nr("card0");
+	memcopy = micsim_knob_get("card0", "dma_memcopy");
+	stall(1);
+	ASSERT_OK(pipe(pipefd));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		struct micmem_wait w;
+		struct dma_fd d;
+		uint64_t t;
+
+		if (dma_fd_open(&d, POOL) || dma_attach(d.fd, card) ||
+		    dma_submit(d.fd, card, &x, 1, 0, &t))
+			_exit(1);
+		if (write(pipefd[1], "s", 1) != 1)
+			_exit(1);
+		dma_wait(d.fd, t, MICMEM_WAIT_FOREVER, &w);
+		_exit(2);
+	}
+	ASSERT_EQ(read(pipefd[0], &c, 1), 1);
+	usleep(100000);
+	t0 = now_ns();
+	kill(pid, SIGKILL);
+	ASSERT_EQ(waitpid(pid, &status, 0), pid);
+	EXPECT_TRUE(WIFSIGNALED(status));
+	/* close_wait_ms is killable: no waiting for the stalled batch */
+	EXPECT_LT(now_ns() - t0, 500 * MS);
+	stall(0);
+	usleep(200000);
+	EXPECT_EQ(micsim_knob_get("card0", "dma_memcopy") - memcopy, 1);
+}
+
+TEST_MAIN()
