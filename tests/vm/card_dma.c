@@ -78,8 +78,10 @@ TEST(attach_and_submit_follow_the_state)
 	ASSERT_STREQ(card_attr(0, "state"), "booting");
 	expect_refused(&d, 0, EBUSY);
 
-	/* resetting: the sim takes 200 ms */
+	/* resetting, held there by a 1 s settle delay */
+	set_param("reset_settle_ms", 1000);
 	ASSERT_EQ(card_cmd(0, "reset:force"), 0);
+	set_param("reset_settle_ms", 20);
 	ASSERT_STREQ(card_attr(0, "state"), "resetting");
 	expect_refused(&d, 0, EBUSY);
 	ASSERT_EQ(card_wait(0, "ready", 3000), 0);

@@ -96,6 +96,17 @@ static inline int card_wait(int n, const char *state, int ms)
 	return -ETIMEDOUT;
 }
 
+/* micN is in one of the two states (for checks racing a fast sim). */
+static inline int card_in(int n, const char *a, const char *b)
+{
+	const char *s = card_attr(n, "state");
+
+	if (!strcmp(s, a) || !strcmp(s, b))
+		return 1;
+	TH_LOG("mic%d is \"%s\", wanted \"%s\" or \"%s\"", n, s, a, b);
+	return 0;
+}
+
 static inline void set_param(const char *name, long long val)
 {
 	char path[128], v[32];
