@@ -159,18 +159,17 @@ ssize_t sim_cfg_show_u32(struct config_item *item, char *page, size_t off);
 ssize_t sim_cfg_store_u32(struct config_item *item, const char *page,
 			  size_t len, size_t off, u32 min, u32 max);
 #define SIM_CFG_ATTR_U32(_name, _field, _min, _max)			\
+enum { sim_cfg_##_name##_off = offsetof(struct sim_card, _field) };	\
 static ssize_t sim_cfg_##_name##_show(struct config_item *item,	\
 				      char *page)			\
 {									\
-	return sim_cfg_show_u32(item, page,				\
-				offsetof(struct sim_card, _field));	\
+	return sim_cfg_show_u32(item, page, sim_cfg_##_name##_off);	\
 }									\
 static ssize_t sim_cfg_##_name##_store(struct config_item *item,	\
 				       const char *page, size_t len)	\
 {									\
 	return sim_cfg_store_u32(item, page, len,			\
-				 offsetof(struct sim_card, _field),	\
-				 _min, _max);				\
+				 sim_cfg_##_name##_off, _min, _max);	\
 }									\
 CONFIGFS_ATTR(sim_cfg_, _name)
 

@@ -36,7 +36,7 @@
 #define MIC_SMPT(i)			MIC_SBOX(0x3100 + 4 * (i))
 #define MIC_SMPT_NUM			32
 #define MIC_SMPT_PAGE_SHIFT		34
-#define MIC_SMPT_PAGE_SIZE		(1ULL << MIC_SMPT_PAGE_SHIFT)
+#define MIC_SMPT_PAGE_SIZE		BIT_ULL(MIC_SMPT_PAGE_SHIFT)
 #define MIC_SMPT_NO_SNOOP		BIT(0)
 #define MIC_SMPT_ENTRY(host_addr)	((u32)(((host_addr) >> MIC_SMPT_PAGE_SHIFT) << 2))
 #define MIC_SYSTEM_BASE			0x8000000000ULL	/* card view of host */
