@@ -4,10 +4,10 @@
  * hang recovery, teardown.  Locking is described in dma.h.
  *
  * A batch puts one "part" on each channel it uses: its MEMCOPY descriptors
- * followed by two STATUS descriptors that store the part's sequence number
- * into the channel's completion word in host memory, the second one with
- * the interrupt bit (KNC erratum: an interrupting STATUS must follow a
- * plain one, fact sheet C.5).  Then one DHPR write hands the part to the
+ * followed by two STATUS descriptors that store the part's (even) sequence
+ * number minus one, then the number itself, into the channel's completion
+ * word in host memory, the second one with the interrupt bit (KNC erratum:
+ * an interrupting STATUS must follow a plain one, fact sheet C.5).  Then one DHPR write hands the part to the
  * engine.  Every part adds at least three descriptors and a ring never
  * holds more than size - 1, so consecutive DHPR values always differ (the
  * "same head twice" erratum, C.8 #1, cannot happen).
@@ -445,12 +445,18 @@ static void mic_dma_chan_post(struct mic_dma_chan *chan,
 						MIC_DMA_RING_SIZE)];
 	u32 pos = s->pos;
 
-	part->seq = chan->next_seq++;
+	/*
+	 * The pair writes seq - 1, then seq: the part retires only once its
+	 * last slot ran, so a slot counted free is never one the engine has
+	 * still to read.
+	 */
+	chan->next_seq += 2;
+	part->seq = chan->next_seq;
 	part->start = chan->head;
 	part->desc = s->count + MIC_DMA_PART_EXTRA;
 	part->bytes = s->bytes;
 
-	chan->ring[pos] = mic_desc_status(part->seq, wb, false);
+	chan->ring[pos] = mic_desc_status(part->seq - 1, wb, false);
 	chan->slot_xfer[pos] = last;
 	pos = mic_ring_next(pos, MIC_DMA_RING_SIZE);
 	chan->ring[pos] = mic_desc_status(part->seq, wb, true);
@@ -591,7 +597,6 @@ static int mic_dma_chan_init(struct micmem_card *card, unsigned int ch)
 	init_waitqueue_head(&chan->space_wq);
 	INIT_WORK(&chan->err_work, mic_dma_err_work);
 	INIT_DELAYED_WORK(&chan->watchdog, mic_dma_watchdog);
-	chan->next_seq = 1;
 	chan->wb = &dma->wb[ch];
 	chan->wb_bus = dma->wb_bus + ch * sizeof(struct mic_dma_wb);
 

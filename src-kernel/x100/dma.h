@@ -60,7 +60,7 @@ struct mic_dma_batch;
  * struct mic_dma_part - what one batch put on one channel
  * @node:	on the channel's in-flight list (under chan->lock)
  * @batch:	the batch
- * @seq:	sequence number its STATUS descriptors write
+ * @seq:	sequence number (even) its last STATUS descriptor writes
  * @start:	first ring slot
  * @end:	slot after the last one (the STATUS pair)
  * @desc:	descriptors (MEMCOPY count + the STATUS pair)
