@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Runs inside the test VM (busybox sh) for scripts/demo: one row per card of
-# /sys/class/mic, one column per attribute.  Replace it to demo something
-# else; scripts/demo boots the VM with it and two sim cards.
+# /sys/class/mic, one column per attribute, then /bin/demo-dma: DMA round
+# trips on channel 0, 1 and auto of every card with their hardware cost.
 
 cd /sys/class/mic 2>/dev/null || { echo "no /sys/class/mic: is micmem.ko loaded?"; exit 1; }
 cards=$(ls -d mic* 2>/dev/null)
@@ -32,3 +32,6 @@ for c in $cards; do
 	done
 	echo
 done
+
+echo
+exec /bin/demo-dma

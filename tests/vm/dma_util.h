@@ -57,7 +57,7 @@ static inline void dma_fd_close(struct dma_fd *d)
 /* N of micN of sim card @name ("card0"), or -1. */
 static inline int sim_card_nr(const char *name)
 {
-	char path[128], buf[32];
+	char path[320], buf[32];
 
 	snprintf(path, sizeof(path), MICSIM_CONFIGFS "/%s/card", name);
 	if (micsim_read(path, buf, sizeof(buf)))
