@@ -7,10 +7,11 @@
  * followed by two STATUS descriptors that store the part's (even) sequence
  * number minus one, then the number itself, into the channel's completion
  * word in host memory, the second one with the interrupt bit (KNC erratum:
- * an interrupting STATUS must follow a plain one, fact sheet C.5).  Then one DHPR write hands the part to the
- * engine.  Every part adds at least three descriptors and a ring never
- * holds more than size - 1, so consecutive DHPR values always differ (the
- * "same head twice" erratum, C.8 #1, cannot happen).
+ * an interrupting STATUS must follow a plain one, fact sheet C.5).  Then
+ * one DHPR write hands the part to the engine.  Every part adds at least
+ * three descriptors and a ring never holds more than size - 1, so
+ * consecutive DHPR values always differ (the "same head twice" erratum,
+ * C.8 #1, cannot happen).
  *
  * Completion: the channel interrupt (or, if one is lost, the hang check)
  * reads the completion word and retires every part whose sequence number
