@@ -60,20 +60,9 @@ MODULE_PARM_DESC(hang_timeout_ms,
 /* How long stop and reset wait for a disabled channel to go quiet. */
 #define MIC_DMA_QUIESCE_US	200000
 
-static struct mic_dma *chan_dma(struct mic_dma_chan *chan)
-{
-	return chan->dma;
-}
-
 static struct micmem_card *chan_card(struct mic_dma_chan *chan)
 {
 	return chan->dma->card;
-}
-
-/* Card-side address of coherent memory at bus address @bus. */
-static u64 mic_dma_card_addr(dma_addr_t bus)
-{
-	return MIC_SYSTEM_BASE + bus;
 }
 
 /* ------------------------------------------------------------------ */
@@ -222,7 +211,7 @@ static void mic_dma_chan_disable(struct mic_dma_chan *chan)
 	struct micmem_card *card = chan_card(chan);
 
 	mic_wr(card, MIC_DCAR(chan->nr), MIC_DCAR_IM1);
-	mic_dma_dcr_update(chan_dma(chan), MIC_DCR_ENABLE(chan->nr), 0);
+	mic_dma_dcr_update(chan->dma, MIC_DCR_ENABLE(chan->nr), 0);
 	mic_dma_chan_quiesce(chan);
 }
 
@@ -235,9 +224,8 @@ static int mic_dma_chan_program(struct mic_dma_chan *chan)
 {
 	struct micmem_card *card = chan_card(chan);
 	unsigned int ch = chan->nr;
-	u64 ring = mic_dma_card_addr(chan->ring_bus) - MIC_SYSTEM_BASE;
-	u64 wb = mic_dma_card_addr(chan->wb_bus +
-				   offsetof(struct mic_dma_wb, dstat));
+	u64 ring = chan->ring_card - MIC_SYSTEM_BASE;	/* offset in the window */
+	u64 wb = chan->wb_card + offsetof(struct mic_dma_wb, dstat);
 	u32 dtpr, err, dstat;
 
 	mic_wr(card, MIC_DCHERRMSK(ch), 0);
@@ -262,7 +250,7 @@ static int mic_dma_chan_program(struct mic_dma_chan *chan)
 	WRITE_ONCE(chan->tail, dtpr);
 	spin_unlock_irq(&chan->lock);
 
-	mic_dma_dcr_update(chan_dma(chan), 0, MIC_DCR_OWNER_HOST(ch) |
+	mic_dma_dcr_update(chan->dma, 0, MIC_DCR_OWNER_HOST(ch) |
 			   MIC_DCR_ENABLE(ch));
 	mic_wr(card, MIC_DCAR(ch), 0);
 
@@ -298,7 +286,7 @@ static void mic_dma_err_work(struct work_struct *work)
 	u32 err, slot, s;
 
 	mutex_lock(&chan->submit_lock);
-	if (!chan_dma(chan)->running)
+	if (!chan->dma->running)
 		goto out;
 	err = mic_rd(card, MIC_DCHERR(ch));
 	if (!err || err == ~0U)
@@ -380,7 +368,7 @@ static void mic_dma_watchdog(struct work_struct *work)
 	bool idle;
 
 	mutex_lock(&chan->submit_lock);
-	if (!chan_dma(chan)->running || !READ_ONCE(hang_timeout_ms))
+	if (!chan->dma->running || !READ_ONCE(hang_timeout_ms))
 		goto out;
 	/* also picks up completions whose interrupt was lost */
 	mic_dma_retire(chan);
@@ -440,8 +428,7 @@ static void mic_dma_chan_post(struct mic_dma_chan *chan,
 			      struct mic_dma_part *part,
 			      const struct mic_split_sink *s)
 {
-	u64 wb = mic_dma_card_addr(chan->wb_bus +
-				   offsetof(struct mic_dma_wb, seq));
+	u64 wb = chan->wb_card + offsetof(struct mic_dma_wb, seq);
 	u32 last = chan->slot_xfer[mic_ring_add(s->pos, MIC_DMA_RING_SIZE - 1,
 						MIC_DMA_RING_SIZE)];
 	u32 pos = s->pos;
@@ -588,7 +575,6 @@ static int mic_dma_chan_init(struct micmem_card *card, unsigned int ch)
 {
 	struct mic_dma *dma = &card->dma;
 	struct mic_dma_chan *chan = &dma->chan[ch];
-	u64 unused;
 
 	chan->dma = dma;
 	chan->nr = ch;
@@ -599,7 +585,7 @@ static int mic_dma_chan_init(struct micmem_card *card, unsigned int ch)
 	INIT_WORK(&chan->err_work, mic_dma_err_work);
 	INIT_DELAYED_WORK(&chan->watchdog, mic_dma_watchdog);
 	chan->wb = &dma->wb[ch];
-	chan->wb_bus = dma->wb_bus + ch * sizeof(struct mic_dma_wb);
+	chan->wb_card = dma->wb_card + ch * sizeof(struct mic_dma_wb);
 
 	chan->slot_xfer = kvcalloc(MIC_DMA_RING_SIZE, sizeof(u32), GFP_KERNEL);
 	if (!chan->slot_xfer)
@@ -611,7 +597,7 @@ static int mic_dma_chan_init(struct micmem_card *card, unsigned int ch)
 		return -ENOMEM;
 	return mic_smpt_card_addr(chan->ring_bus,
 				  MIC_DMA_RING_SIZE * sizeof(struct mic_desc),
-				  &unused);
+				  &chan->ring_card);
 }
 
 /* Allocate rings and completion words; no register access. */
@@ -619,7 +605,6 @@ int mic_dma_probe(struct micmem_card *card)
 {
 	struct mic_dma *dma = &card->dma;
 	unsigned int ch;
-	u64 unused;
 	int ret;
 
 	dma->card = card;
@@ -634,7 +619,7 @@ int mic_dma_probe(struct micmem_card *card)
 	if (!dma->wb)
 		return -ENOMEM;
 	ret = mic_smpt_card_addr(dma->wb_bus,
-				 MIC_DMA_NR_CHANS * sizeof(*dma->wb), &unused);
+				 MIC_DMA_NR_CHANS * sizeof(*dma->wb), &dma->wb_card);
 	if (ret)
 		goto err_wb;
 

@@ -135,9 +135,10 @@ struct mic_dma_chan {
 
 	struct mic_desc *ring;		/* coherent, MIC_DMA_RING_SIZE slots */
 	dma_addr_t ring_bus;
+	u64 ring_card;			/* its address in the SMPT window */
 	u32 *slot_xfer;			/* transfer index of each slot */
 	struct mic_dma_wb *wb;		/* inside dma->wb */
-	dma_addr_t wb_bus;
+	u64 wb_card;			/* its address in the SMPT window */
 
 	struct work_struct err_work;	/* channel error: DCHERR != 0 */
 	struct delayed_work watchdog;	/* hang check while work is in flight */
@@ -165,6 +166,7 @@ struct mic_dma_chan {
  * @chan:	channels 0 and 1
  * @wb:		write-back area for both channels (coherent)
  * @wb_bus:	its bus address
+ * @wb_card:	its address in the card's SMPT window
  */
 struct mic_dma {
 	struct micmem_card *card;
@@ -182,6 +184,7 @@ struct mic_dma {
 	struct mic_dma_chan chan[MIC_DMA_NR_CHANS];
 	struct mic_dma_wb *wb;
 	dma_addr_t wb_bus;
+	u64 wb_card;
 };
 
 /* Card-state interface (see x100/state.c) */
