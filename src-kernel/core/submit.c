@@ -230,6 +230,11 @@ static int micmem_submit_batch(struct micmem_fd_dma *fd,
 	if (ret)
 		goto err_unreserve;
 
+	/*
+	 * Once queued, the batch may complete and be consumed by another
+	 * thread's MICMEM_WAIT_ANY (and freed) before we look at it again.
+	 */
+	*ticket = b->ticket;
 	/* the channels' reference, dropped by micmem_batch_complete() */
 	kref_get(&b->ref);
 	ret = mic_dma_submit(att->card, &b->dma, nonblock);
@@ -237,10 +242,10 @@ static int micmem_submit_batch(struct micmem_fd_dma *fd,
 		kref_put(&b->ref, micmem_batch_release);	/* not the last */
 		goto err_erase;
 	}
-	*ticket = b->ticket;
 	return 0;
 
 err_erase:
+	*ticket = 0;
 	xa_erase(&fd->tickets, b->ticket);
 err_unreserve:
 	micmem_fd_unreserve(fd);

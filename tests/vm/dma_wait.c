@@ -249,6 +249,69 @@ TEST(detach_with_work_in_flight)
 	dma_fd_close(&d);
 }
 
+/*
+ * One thread submits, another consumes with MICMEM_WAIT_ANY at once: every
+ * ticket is reported to the submitter and to the consumer exactly once.
+ */
+#define RACE_N	3000
+
+struct race {
+	int fd;
+	uint64_t got[RACE_N];
+	int n, err;
+};
+
+static void *consumer(void *arg)
+{
+	struct race *r = arg;
+	struct micmem_wait w;
+
+	while (r->n < RACE_N) {
+		if (wait_any(r->fd, now_ns() + 10000 * MS, &w)) {
+			if (errno == ENOENT)
+				continue;	/* nothing submitted yet */
+			r->err = errno;
+			break;
+		}
+		r->got[r->n++] = w.ticket;
+	}
+	return NULL;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+TEST(submit_races_with_wait_any)
+{
+	struct micmem_xfer x = dma_xfer(0, 0, 64, MICMEM_DIR_TO_CARD, 0);
+	static uint64_t sent[RACE_N];
+	static struct race r;
+	struct dma_fd d;
+	pthread_t th;
+	int i, bad = 0;
+
+	setup(&d, POOL);
+	memset(&r, 0, sizeof(r));
+	r.fd = d.fd;
+	ASSERT_EQ(pthread_create(&th, NULL, consumer, &r), 0);
+	for (i = 0; i < RACE_N; i++)
+		ASSERT_OK(dma_submit(d.fd, card, &x, 1, 0, &sent[i]));
+	pthread_join(th, NULL);
+	EXPECT_EQ(r.err, 0);
+	ASSERT_EQ(r.n, RACE_N);
+	qsort(r.got, RACE_N, sizeof(uint64_t), cmp_u64);
+	for (i = 0; i < RACE_N; i++) {
+		bad += sent[i] != sent[0] + i;
+		bad += r.got[i] != sent[0] + i;
+	}
+	EXPECT_EQ(bad, 0);
+	dma_fd_close(&d);
+}
+
 static long long mem_free_kib(void)
 {
 	char line[128];
