@@ -189,7 +189,8 @@ MICMEM_API int micmem_pool_info(struct micmem *m,
  *
  * MICMEM_IOC_ATTACH.  Returns 0, -EINVAL (@m NULL) or the driver's errno:
  * -ENOBUFS no pool yet, -ENODEV no such card (or lost), -EEXIST attached
- * already, -EBUSY card booting or resetting, -EIO card in a failed state.
+ * already, -EBUSY card booting or resetting, -EIO card in a failed state,
+ * -ERANGE pool memory beyond the card's 512 GiB SMPT window, -ENOMEM.
  */
 MICMEM_API int micmem_attach(struct micmem *m, uint32_t card);
 
@@ -243,11 +244,12 @@ static inline void micmem_xfer_init(struct micmem_xfer *x,
  *
  * MICMEM_IOC_SUBMIT.  The batch is queued whole or not at all.  Returns 0,
  * -EINVAL (@m or @ticket NULL) or the driver's errno: -EINVAL a malformed
- * transfer or flags, count 0; -E2BIG count over max_batch; -ERANGE a
- * transfer outside the pool or the card's DMA window; -ENOTCONN card not
- * attached; -EBUSY/-EIO/-ENODEV card state; -EAGAIN ring full with
- * MICMEM_SUBMIT_NONBLOCK; -ENOSPC too many batches not waited for;
- * -EFAULT @xfers unreadable; -EINTR.
+ * transfer or flags, count 0; -E2BIG count over max_batch (or a channel's
+ * part over 8189 descriptors); -ERANGE a transfer outside the pool or the
+ * card's DMA window; -ENOTCONN card not attached; -EBUSY/-EIO/-ENODEV
+ * card state; -EAGAIN ring full with MICMEM_SUBMIT_NONBLOCK; -ENOSPC too
+ * many batches not waited for; -EFAULT @xfers unreadable; -EINTR (nothing
+ * queued); -ENOMEM.
  */
 MICMEM_API int micmem_submit(struct micmem *m, uint32_t card,
 			     const struct micmem_xfer *xfers,
