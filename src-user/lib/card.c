@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Cards as /sys/class/mic shows them (doc/sysfs-class-mic).  No handle:
  * these work without access to /dev/mic/ctrl.  MICMEM_SYSFS replaces the

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * MICMEM_IOC_ATTACH, _DETACH and _SUBMIT, and the synchronous copies built
  * on submit + wait.

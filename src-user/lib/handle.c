@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /* The handle: one open file of /dev/mic/ctrl, and MICMEM_IOC_QUERY. */
 #include <fcntl.h>
 #include <stdlib.h>

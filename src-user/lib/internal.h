@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Private to libmicmem: the handle and small helpers.  Built with
  * -fvisibility=hidden: only MICMEM_API functions (listed in libmicmem.map)

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libmicmem - C API of the micmem driver (zero-copy DMA between host memory
  * and Intel Xeon Phi x100 card memory).

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /* The handle's pool: MICMEM_IOC_POOL_CREATE + mmap, MICMEM_IOC_POOL_INFO. */
 #include <string.h>
 #include <sys/mman.h>

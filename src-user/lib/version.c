@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /* The library's own version, for programs that run with a newer one. */
 #include "internal.h"
 

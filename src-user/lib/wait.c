@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /* MICMEM_IOC_WAIT, its deadlines, and the error classes it reports. */
 #include <string.h>
 #include <time.h>
