@@ -143,6 +143,14 @@ void micmem_card_remove(struct micmem_hw *hw)
 }
 EXPORT_SYMBOL_GPL(micmem_card_remove);
 
+int micmem_card_id(const struct micmem_hw *hw)
+{
+	const struct micmem_card *card = READ_ONCE(hw->card);
+
+	return card ? card->id : -ENODEV;
+}
+EXPORT_SYMBOL_GPL(micmem_card_id);
+
 irqreturn_t micmem_card_interrupt(struct micmem_hw *hw, unsigned int vector)
 {
 	struct micmem_card *card;

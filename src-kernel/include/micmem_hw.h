@@ -77,6 +77,14 @@ struct micmem_hw {
 int micmem_card_add(struct micmem_hw *hw);
 void micmem_card_remove(struct micmem_hw *hw);
 
+/*
+ * N of /sys/class/mic/micN for a card added with micmem_card_add(), or
+ * -ENODEV before a successful add and after micmem_card_remove().  The
+ * glue calls it in process context; N does not change while the card is
+ * added.
+ */
+int micmem_card_id(const struct micmem_hw *hw);
+
 /* MSI-X vectors the driver asks for: DMA channel 0, DMA channel 1, other */
 #define MICMEM_HW_VECTORS	3
 

@@ -75,25 +75,6 @@ static void sim_card_pdev_remove(struct sim_card *card)
 	card->pdev = NULL;
 }
 
-/* The driver names its class device "micN" under hw->dev. */
-static int sim_card_match_nr(struct device *dev, void *data)
-{
-	int *nr = data;
-
-	if (dev->class && !strcmp(dev->class->name, "mic") &&
-	    sscanf(dev_name(dev), "mic%d", nr) == 1)
-		return 1;
-	return 0;
-}
-
-static int sim_card_find_nr(struct sim_card *card)
-{
-	int nr = -1;
-
-	device_for_each_child(card->hw.dev, &nr, sim_card_match_nr);
-	return nr;
-}
-
 int sim_card_online(struct sim_card *card)
 {
 	int ret;
@@ -136,7 +117,7 @@ int sim_card_online(struct sim_card *card)
 	if (ret)
 		goto err_knobs;
 
-	card->card_nr = sim_card_find_nr(card);
+	card->card_nr = micmem_card_id(&card->hw);
 	card->live = true;
 	return 0;
 
