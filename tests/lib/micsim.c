@@ -124,6 +124,66 @@ long long micsim_knob_get(const char *name, const char *knob)
 	return v;
 }
 
+long long micsim_peek(const char *name, unsigned int off)
+{
+	char v[16];
+	int err;
+
+	snprintf(v, sizeof(v), "0x%x", off);
+	err = micsim_knob_set(name, "peek_offset", v);
+	return err ? err : micsim_knob_get(name, "peek");
+}
+
+int micsim_poke(const char *name, unsigned int off, unsigned int val)
+{
+	char v[16];
+	int err;
+
+	snprintf(v, sizeof(v), "0x%x", off);
+	err = micsim_knob_set(name, "peek_offset", v);
+	if (err)
+		return err;
+	snprintf(v, sizeof(v), "0x%x", val);
+	return micsim_knob_set(name, "poke", v);
+}
+
+int micsim_mmio_read(const char *path, struct micsim_mmio *m)
+{
+	char line[256], reg[64], tail;
+	unsigned long long r, w;
+	unsigned int off;
+	int err = 0;
+	FILE *f;
+
+	memset(m, 0, sizeof(*m));
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (!err && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%63s 0x%x reads %llu writes %llu%c", reg,
+			   &off, &r, &w, &tail) != 5 || tail != '\n' ||
+		    off % 4 || off / 4 >= MICSIM_NR_REGS) {
+			err = -EINVAL;
+			break;
+		}
+		m->reads[off / 4] = r;
+		m->writes[off / 4] = w;
+	}
+	if (!err && ferror(f))
+		err = -EIO;
+	fclose(f);
+	return err;
+}
+
+int micsim_mmio(const char *name, struct micsim_mmio *m)
+{
+	char path[PATH_MAX];
+	int err;
+
+	err = micsim_path(path, sizeof(path), MICSIM_DEBUGFS, name, "mmio");
+	return err ? err : micsim_mmio_read(path, m);
+}
+
 int micsim_del(const char *name)
 {
 	char path[PATH_MAX], live[16];

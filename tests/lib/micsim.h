@@ -38,6 +38,33 @@ int micsim_knob_set(const char *name, const char *knob, const char *value);
 /* Reads debugfs knob @knob of card @name as a (decimal or 0x) integer. */
 long long micsim_knob_get(const char *name, const char *knob);
 
+/*
+ * Register @off of card @name through the debugfs peek_offset/peek/poke
+ * knobs: what a host read returns now, or a host write of @val with its
+ * side effects.  Neither is counted in the MMIO counters.  micsim_peek()
+ * returns the value (0 .. 0xffffffff) or -errno.
+ */
+long long micsim_peek(const char *name, unsigned int off);
+int micsim_poke(const char *name, unsigned int off, unsigned int val);
+
+/* Registers of the MMIO BAR (128 KiB of 32-bit registers). */
+#define MICSIM_NR_REGS	(0x20000 / 4)
+
+/* Host MMIO accesses per register, indexed by offset / 4. */
+struct micsim_mmio {
+	unsigned long long reads[MICSIM_NR_REGS];
+	unsigned long long writes[MICSIM_NR_REGS];
+};
+
+/*
+ * Reads the debugfs "mmio" file of card @name into @m (registers it does
+ * not list are 0).  micsim_mmio_read() reads such a file at any @path.
+ * -EINVAL when a line is not "<NAME> 0x<offset> reads <r> writes <w>" with
+ * an aligned offset inside the BAR.
+ */
+int micsim_mmio(const char *name, struct micsim_mmio *m);
+int micsim_mmio_read(const char *path, struct micsim_mmio *m);
+
 /* Reads any file into @buf (NUL-terminated, trailing newline stripped). */
 int micsim_read(const char *path, char *buf, size_t len);
 

@@ -67,6 +67,44 @@ TEST(write_writes_the_value_without_newline)
 	unlink(path);
 }
 
+TEST(mmio_file_is_parsed_per_register)
+{
+	static struct micsim_mmio m;
+	char path[64];
+
+	tmpfile_with(path, sizeof(path),
+		     "SICR0 0x19004 reads 3 writes 2\n"
+		     "DHPR0 0x1a004 reads 0 writes 7\n");
+	ASSERT_EQ(micsim_mmio_read(path, &m), 0);
+	EXPECT_EQ(m.reads[0x19004 / 4], 3);
+	EXPECT_EQ(m.writes[0x19004 / 4], 2);
+	EXPECT_EQ(m.writes[0x1a004 / 4], 7);
+	EXPECT_EQ(m.reads[0x1a004 / 4], 0);
+	EXPECT_EQ(m.writes[0x19000 / 4], 0);
+	unlink(path);
+	EXPECT_EQ(micsim_mmio_read("/nonexistent/x", &m), -ENOENT);
+}
+
+TEST(mmio_file_with_a_bad_line_is_einval)
+{
+	static const char *const bad[] = {
+		"SICR0 0x19004 reads 3\n",			/* short */
+		"SICR0 0x19006 reads 3 writes 2\n",		/* unaligned */
+		"X 0x20000 reads 1 writes 1\n",		/* past the BAR */
+		"SICR0 0x19004 reads 3 writes 2 more\n",	/* trailing */
+		"SICR0 0x19004 reads 3 writes 2",		/* cut off */
+	};
+	static struct micsim_mmio m;
+	char path[64];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		tmpfile_with(path, sizeof(path), bad[i]);
+		EXPECT_EQ(micsim_mmio_read(path, &m), -EINVAL);
+		unlink(path);
+	}
+}
+
 TEST(bad_names_are_einval)
 {
 	EXPECT_EQ(micsim_add("a/b", NULL), -EINVAL);
@@ -76,6 +114,9 @@ TEST(bad_names_are_einval)
 	EXPECT_EQ(micsim_set("card", "", "1"), -EINVAL);
 	EXPECT_EQ(micsim_knob_set("card", "../live", "1"), -EINVAL);
 	EXPECT_EQ(micsim_knob_get("card", "x/y"), -EINVAL);
+	EXPECT_EQ(micsim_peek("a/b", 0), -EINVAL);
+	EXPECT_EQ(micsim_poke("", 0, 0), -EINVAL);
+	EXPECT_EQ(micsim_mmio("../x", NULL), -EINVAL);
 }
 
 TEST(without_the_sim_add_is_enoent)
@@ -87,6 +128,8 @@ TEST(without_the_sim_add_is_enoent)
 	EXPECT_EQ(micsim_add("card0", NULL), -ENOENT);
 	EXPECT_EQ(micsim_del("card0"), -ENOENT);
 	EXPECT_EQ(micsim_knob_get("card0", "descriptors"), -ENOENT);
+	EXPECT_EQ(micsim_peek("card0", 0), -ENOENT);
+	EXPECT_EQ(micsim_poke("card0", 0, 0), -ENOENT);
 }
 
 TEST_MAIN()
