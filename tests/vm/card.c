@@ -48,8 +48,8 @@ TEST(full_cycle_on_two_cards)
 	/* one fd, both cards attached throughout */
 	if (dma) {
 		dma_open(&d);
-		ASSERT_OK(dma_attach(&d, 0));
-		ASSERT_OK(dma_attach(&d, 1));
+		ASSERT_OK(dma_attach(d.fd, 0));
+		ASSERT_OK(dma_attach(d.fd, 1));
 	} else {
 		TH_LOG("driver offers no DMA yet: transfers not checked");
 	}
@@ -61,7 +61,7 @@ TEST(full_cycle_on_two_cards)
 			EXPECT_TRUE(card_in(n, "booting", "online"));
 		}
 		for (n = 0; n < 2; n++) {
-			ASSERT_EQ(card_wait(n, "online", 3000), 0);
+			ASSERT_EQ(card_state_wait(n, "online", 3000), 0);
 			EXPECT_STREQ(card_attr(n, "post_code"), "FF");
 			EXPECT_STREQ(card_attr(n, "image"), CARD_IMAGE);
 			EXPECT_EQ(card_attr_ll(n, "last_error"), 0);
@@ -72,11 +72,11 @@ TEST(full_cycle_on_two_cards)
 		if (round)
 			break;
 		for (n = 0; n < 2; n++) {
-			ASSERT_EQ(card_cmd(n, "reset"), 0);
+			ASSERT_EQ(card_state_cmd(n, "reset"), 0);
 			EXPECT_TRUE(card_in(n, "resetting", "ready"));
 		}
 		for (n = 0; n < 2; n++) {
-			ASSERT_EQ(card_wait(n, "ready", 3000), 0);
+			ASSERT_EQ(card_state_wait(n, "ready", 3000), 0);
 			EXPECT_STREQ(card_attr(n, "post_code"), "12");
 			EXPECT_EQ(knob(n, "resets"), resets[n] + 1);
 			if (dma)
@@ -107,13 +107,13 @@ TEST(state_attribute_can_be_polled)
 	pfd.events = POLLPRI;
 	ASSERT_GT(read(pfd.fd, buf, sizeof(buf)), 0);
 
-	ASSERT_EQ(card_cmd(0, "reset:force"), 0);
+	ASSERT_EQ(card_state_cmd(0, "reset:force"), 0);
 	t0 = now_ms();
 	ASSERT_EQ(poll(&pfd, 1, 3000), 1);
 	EXPECT_TRUE(pfd.revents & POLLPRI);
 	EXPECT_LT(now_ms() - t0, 1000);
 	close(pfd.fd);
-	ASSERT_EQ(card_wait(0, "ready", 3000), 0);
+	ASSERT_EQ(card_state_wait(0, "ready", 3000), 0);
 }
 
 TEST(commands_refused_with_errno)
@@ -127,18 +127,18 @@ TEST(commands_refused_with_errno)
 	snprintf(image, sizeof(image), "%s", card_attr(0, "image"));
 	write_file("/tmp/empty", "", 0);
 
-	EXPECT_EQ(card_cmd(0, "boot:elf:/no/such/image"), -ENOENT);
-	EXPECT_EQ(card_cmd(0, "boot:elf:"), -EINVAL);
-	EXPECT_EQ(card_cmd(0, "boot:elf:/tmp/empty"), -EINVAL);
-	EXPECT_EQ(card_cmd(0, "boot:elf:/tmp"), -EISDIR);
-	EXPECT_EQ(card_cmd(0, "boot:linux:/bin/busybox"), -EOPNOTSUPP);
-	EXPECT_EQ(card_cmd(0, "boot:flash"), -EOPNOTSUPP);
-	EXPECT_EQ(card_cmd(0, "start"), -EINVAL);
-	EXPECT_EQ(card_cmd(0, "reset:now"), -EINVAL);
-	EXPECT_EQ(card_cmd(0, "Reset"), -EINVAL);
+	EXPECT_EQ(card_state_cmd(0, "boot:elf:/no/such/image"), -ENOENT);
+	EXPECT_EQ(card_state_cmd(0, "boot:elf:"), -EINVAL);
+	EXPECT_EQ(card_state_cmd(0, "boot:elf:/tmp/empty"), -EINVAL);
+	EXPECT_EQ(card_state_cmd(0, "boot:elf:/tmp"), -EISDIR);
+	EXPECT_EQ(card_state_cmd(0, "boot:linux:/bin/busybox"), -EOPNOTSUPP);
+	EXPECT_EQ(card_state_cmd(0, "boot:flash"), -EOPNOTSUPP);
+	EXPECT_EQ(card_state_cmd(0, "start"), -EINVAL);
+	EXPECT_EQ(card_state_cmd(0, "reset:now"), -EINVAL);
+	EXPECT_EQ(card_state_cmd(0, "Reset"), -EINVAL);
 	/* ready: a plain reset has nothing to do, shutdown is a no-op */
-	EXPECT_EQ(card_cmd(0, "reset"), -EALREADY);
-	EXPECT_EQ(card_cmd(0, "shutdown"), 0);
+	EXPECT_EQ(card_state_cmd(0, "reset"), -EALREADY);
+	EXPECT_EQ(card_state_cmd(0, "shutdown"), 0);
 
 	/* nothing reached the card */
 	EXPECT_STREQ(card_attr(0, "state"), "ready");
@@ -155,28 +155,28 @@ TEST(commands_refused_in_busy_states)
 	set_knob(0, "fail_boot", "1");
 	card_boot(0, CARD_IMAGE);
 	EXPECT_STREQ(card_attr(0, "state"), "booting");
-	EXPECT_EQ(card_cmd(0, "boot:elf:" CARD_IMAGE), -EBUSY);
-	EXPECT_EQ(card_cmd(0, "reset"), -EBUSY);
-	EXPECT_EQ(card_cmd(0, "shutdown"), -EBUSY);
+	EXPECT_EQ(card_state_cmd(0, "boot:elf:" CARD_IMAGE), -EBUSY);
+	EXPECT_EQ(card_state_cmd(0, "reset"), -EBUSY);
+	EXPECT_EQ(card_state_cmd(0, "shutdown"), -EBUSY);
 	/* reset:force abandons the boot; a 1 s settle holds "resetting" */
 	set_param("reset_settle_ms", 1000);
-	ASSERT_EQ(card_cmd(0, "reset:force"), 0);
+	ASSERT_EQ(card_state_cmd(0, "reset:force"), 0);
 	set_param("reset_settle_ms", 20);
 	EXPECT_STREQ(card_attr(0, "state"), "resetting");
-	EXPECT_EQ(card_cmd(0, "boot:elf:" CARD_IMAGE), -EBUSY);
-	EXPECT_EQ(card_cmd(0, "reset"), -EBUSY);
-	EXPECT_EQ(card_cmd(0, "shutdown"), -EBUSY);
-	ASSERT_EQ(card_wait(0, "ready", 3000), 0);
+	EXPECT_EQ(card_state_cmd(0, "boot:elf:" CARD_IMAGE), -EBUSY);
+	EXPECT_EQ(card_state_cmd(0, "reset"), -EBUSY);
+	EXPECT_EQ(card_state_cmd(0, "shutdown"), -EBUSY);
+	ASSERT_EQ(card_state_wait(0, "ready", 3000), 0);
 	EXPECT_EQ(knob(0, "injected_fail_boot"), 1);
 
 	/* online: booting again needs a reset first */
 	card_boot(0, CARD_IMAGE);
-	ASSERT_EQ(card_wait(0, "online", 3000), 0);
-	EXPECT_EQ(card_cmd(0, "boot:elf:" CARD_IMAGE), -EBUSY);
+	ASSERT_EQ(card_state_wait(0, "online", 3000), 0);
+	EXPECT_EQ(card_state_cmd(0, "boot:elf:" CARD_IMAGE), -EBUSY);
 	/* shutdown from online resets the card to ready */
-	ASSERT_EQ(card_cmd(0, "shutdown"), 0);
+	ASSERT_EQ(card_state_cmd(0, "shutdown"), 0);
 	EXPECT_TRUE(card_in(0, "resetting", "ready"));
-	ASSERT_EQ(card_wait(0, "ready", 3000), 0);
+	ASSERT_EQ(card_state_wait(0, "ready", 3000), 0);
 }
 
 TEST(boot_of_a_non_elf_file_fails)
@@ -190,19 +190,19 @@ TEST(boot_of_a_non_elf_file_fails)
 
 	/* the driver does not judge images: the card's bootstrap does */
 	card_boot(0, "/tmp/not-elf");
-	ASSERT_EQ(card_wait(0, "boot failed", 3000), 0);
+	ASSERT_EQ(card_state_wait(0, "boot failed", 3000), 0);
 	EXPECT_EQ(card_attr_ll(0, "last_error"), -ENOEXEC);
 	EXPECT_STREQ(card_attr(0, "post_code"), "nA");
 	EXPECT_STREQ(card_attr(0, "image"), "/tmp/not-elf");
 	EXPECT_EQ(knob(0, "images_rejected"), rejected + 1);
 
 	/* boot failed: booting again needs a reset first */
-	EXPECT_EQ(card_cmd(0, "boot:elf:" CARD_IMAGE), -EIO);
-	ASSERT_EQ(card_cmd(0, "reset"), 0);
-	ASSERT_EQ(card_wait(0, "ready", 3000), 0);
+	EXPECT_EQ(card_state_cmd(0, "boot:elf:" CARD_IMAGE), -EIO);
+	ASSERT_EQ(card_state_cmd(0, "reset"), 0);
+	ASSERT_EQ(card_state_wait(0, "ready", 3000), 0);
 	EXPECT_EQ(card_attr_ll(0, "last_error"), 0);
 	card_boot(0, CARD_IMAGE);
-	ASSERT_EQ(card_wait(0, "online", 3000), 0);
+	ASSERT_EQ(card_state_wait(0, "online", 3000), 0);
 }
 
 TEST(boot_of_an_image_that_never_reports_times_out)
@@ -216,7 +216,7 @@ TEST(boot_of_an_image_that_never_reports_times_out)
 
 	t0 = now_ms();
 	card_boot(1, CARD_IMAGE);
-	ASSERT_EQ(card_wait(1, "boot failed", 3000), 0);
+	ASSERT_EQ(card_state_wait(1, "boot failed", 3000), 0);
 	EXPECT_GE(now_ms() - t0, 300);
 	EXPECT_EQ(card_attr_ll(1, "last_error"), -ETIMEDOUT);
 	/* the bootstrap passed control to the image, which hung */
@@ -224,10 +224,10 @@ TEST(boot_of_an_image_that_never_reports_times_out)
 	EXPECT_EQ(knob(1, "injected_fail_boot"), 1);
 
 	set_param("boot_timeout_ms", 5000);
-	ASSERT_EQ(card_cmd(1, "reset"), 0);
-	ASSERT_EQ(card_wait(1, "ready", 3000), 0);
+	ASSERT_EQ(card_state_cmd(1, "reset"), 0);
+	ASSERT_EQ(card_state_wait(1, "ready", 3000), 0);
 	card_boot(1, CARD_IMAGE);
-	ASSERT_EQ(card_wait(1, "online", 3000), 0);
+	ASSERT_EQ(card_state_wait(1, "online", 3000), 0);
 }
 
 TEST(boot_of_an_image_too_big_for_the_card)
@@ -238,9 +238,9 @@ TEST(boot_of_an_image_too_big_for_the_card)
 	/* 64 MiB of GDDR: the download address (64 MiB) is past the end */
 	n = micsim_add("small", "memsize_mb=64", NULL);
 	ASSERT_OK(n);
-	ASSERT_EQ(card_wait(n, "ready", 3000), 0);
+	ASSERT_EQ(card_state_wait(n, "ready", 3000), 0);
 	EXPECT_EQ(card_attr_ll(n, "memsize"), 64 * 1024);
-	EXPECT_EQ(card_cmd(n, "boot:elf:" CARD_IMAGE), -EFBIG);
+	EXPECT_EQ(card_state_cmd(n, "boot:elf:" CARD_IMAGE), -EFBIG);
 	EXPECT_STREQ(card_attr(n, "state"), "ready");
 	EXPECT_EQ(micsim_knob_get("small", "boots"), 0);
 	EXPECT_EQ(micsim_del("small"), 0);
@@ -257,21 +257,21 @@ TEST(reset_failure_f2)
 
 	/* every reset ends in "F2": the driver re-issues it reset_retries times */
 	set_knob(0, "fail_reset", "100");
-	ASSERT_EQ(card_cmd(0, "reset:force"), 0);
-	ASSERT_EQ(card_wait(0, "reset failed", 5000), 0);
+	ASSERT_EQ(card_state_cmd(0, "reset:force"), 0);
+	ASSERT_EQ(card_state_wait(0, "reset failed", 5000), 0);
 	EXPECT_EQ(card_attr_ll(0, "last_error"), -EIO);
 	EXPECT_STREQ(card_attr(0, "post_code"), "F2");
 	EXPECT_EQ(knob(0, "resets"), resets + 3);
 	EXPECT_EQ(knob(0, "injected_fail_reset"), injected + 3);
 
 	/* reset failed: boot is refused, a reset is allowed */
-	EXPECT_EQ(card_cmd(0, "boot:elf:" CARD_IMAGE), -EIO);
+	EXPECT_EQ(card_state_cmd(0, "boot:elf:" CARD_IMAGE), -EIO);
 	set_knob(0, "fail_reset", "0");
-	ASSERT_EQ(card_cmd(0, "reset"), 0);
-	ASSERT_EQ(card_wait(0, "ready", 3000), 0);
+	ASSERT_EQ(card_state_cmd(0, "reset"), 0);
+	ASSERT_EQ(card_state_wait(0, "ready", 3000), 0);
 	EXPECT_EQ(card_attr_ll(0, "last_error"), 0);
 	card_boot(0, CARD_IMAGE);
-	ASSERT_EQ(card_wait(0, "online", 3000), 0);
+	ASSERT_EQ(card_state_wait(0, "online", 3000), 0);
 }
 
 TEST(reset_f2_once_is_retried)
@@ -282,8 +282,8 @@ TEST(reset_f2_once_is_retried)
 	card_to_ready(1);
 	resets = knob(1, "resets");
 	set_knob(1, "fail_reset", "1");
-	ASSERT_EQ(card_cmd(1, "reset:force"), 0);
-	ASSERT_EQ(card_wait(1, "ready", 3000), 0);
+	ASSERT_EQ(card_state_cmd(1, "reset:force"), 0);
+	ASSERT_EQ(card_state_wait(1, "ready", 3000), 0);
 	EXPECT_EQ(knob(1, "resets"), resets + 2);
 	EXPECT_EQ(card_attr_ll(1, "last_error"), 0);
 }
@@ -297,13 +297,13 @@ TEST(reset_timeout)
 	ASSERT_OK(n);
 	/* the sim needs 1000 ms; give it 20 + 30 */
 	set_param("reset_timeout_ms", 30);
-	ASSERT_EQ(card_cmd(n, "reset:force"), 0);
-	ASSERT_EQ(card_wait(n, "reset failed", 3000), 0);
+	ASSERT_EQ(card_state_cmd(n, "reset:force"), 0);
+	ASSERT_EQ(card_state_wait(n, "reset failed", 3000), 0);
 	EXPECT_EQ(card_attr_ll(n, "last_error"), -ETIMEDOUT);
 
 	set_param("reset_timeout_ms", 5000);
-	ASSERT_EQ(card_cmd(n, "reset"), 0);
-	ASSERT_EQ(card_wait(n, "ready", 3000), 0);
+	ASSERT_EQ(card_state_cmd(n, "reset"), 0);
+	ASSERT_EQ(card_state_wait(n, "ready", 3000), 0);
 	EXPECT_EQ(micsim_del("slow"), 0);
 }
 
@@ -318,10 +318,10 @@ TEST(power_on_bootstrap_is_waited_for)
 	ASSERT_OK(n);
 	ASSERT_OK(card_read(n, "state", state, sizeof(state)));
 	EXPECT_STREQ(state, "resetting");
-	ASSERT_EQ(card_wait(n, "ready", 3000), 0);
+	ASSERT_EQ(card_state_wait(n, "ready", 3000), 0);
 	EXPECT_EQ(micsim_knob_get("cold", "resets"), 0);
 	card_boot(n, CARD_IMAGE);
-	ASSERT_EQ(card_wait(n, "online", 3000), 0);
+	ASSERT_EQ(card_state_wait(n, "online", 3000), 0);
 	EXPECT_EQ(micsim_del("cold"), 0);
 }
 
@@ -334,30 +334,30 @@ TEST(card_that_falls_off_the_bus_is_lost)
 	card_to_ready(0);
 	card_to_ready(1);
 	card_boot(1, CARD_IMAGE);
-	ASSERT_EQ(card_wait(1, "online", 3000), 0);
+	ASSERT_EQ(card_state_wait(1, "online", 3000), 0);
 
 	set_knob(0, "vanish", "1");
 	t0 = now_ms();
-	ASSERT_EQ(card_wait(0, "lost", 3000), 0);
+	ASSERT_EQ(card_state_wait(0, "lost", 3000), 0);
 	TH_LOG("lost detected after %lld ms (health_ms 50)", now_ms() - t0);
 	EXPECT_EQ(card_attr_ll(0, "last_error"), -ENODEV);
 	EXPECT_EQ(card_read(0, "post_code", buf, sizeof(buf)), -ENXIO);
-	EXPECT_EQ(card_cmd(0, "boot:elf:" CARD_IMAGE), -ENODEV);
-	EXPECT_EQ(card_cmd(0, "reset"), -ENODEV);
-	EXPECT_EQ(card_cmd(0, "shutdown"), -ENODEV);
+	EXPECT_EQ(card_state_cmd(0, "boot:elf:" CARD_IMAGE), -ENODEV);
+	EXPECT_EQ(card_state_cmd(0, "reset"), -ENODEV);
+	EXPECT_EQ(card_state_cmd(0, "shutdown"), -ENODEV);
 	/* forcing a reset of a card that still does not answer: lost again */
-	ASSERT_EQ(card_cmd(0, "reset:force"), 0);
-	ASSERT_EQ(card_wait(0, "lost", 3000), 0);
+	ASSERT_EQ(card_state_cmd(0, "reset:force"), 0);
+	ASSERT_EQ(card_state_wait(0, "lost", 3000), 0);
 
 	/* the other card did not notice */
 	EXPECT_STREQ(card_attr(1, "state"), "online");
 
 	/* back on the bus: reset:force recovers it */
 	set_knob(0, "vanish", "0");
-	ASSERT_EQ(card_cmd(0, "reset:force"), 0);
-	ASSERT_EQ(card_wait(0, "ready", 3000), 0);
+	ASSERT_EQ(card_state_cmd(0, "reset:force"), 0);
+	ASSERT_EQ(card_state_wait(0, "ready", 3000), 0);
 	card_boot(0, CARD_IMAGE);
-	ASSERT_EQ(card_wait(0, "online", 3000), 0);
+	ASSERT_EQ(card_state_wait(0, "online", 3000), 0);
 }
 
 /* Removing a card in the middle of a reset or a boot is clean. */
@@ -369,7 +369,7 @@ TEST(card_removed_while_resetting_or_booting)
 	fast_params();
 	n = micsim_add("gone", "reset_ms=2000", NULL);
 	ASSERT_OK(n);
-	ASSERT_EQ(card_cmd(n, "reset:force"), 0);
+	ASSERT_EQ(card_state_cmd(n, "reset:force"), 0);
 	EXPECT_STREQ(card_attr(n, "state"), "resetting");
 	EXPECT_EQ(micsim_del("gone"), 0);
 	snprintf(path, sizeof(path), "/sys/class/mic/mic%d", n);

@@ -16,34 +16,7 @@
 #include "tap.h"
 #include "dma_util.h"
 
-#define NREGS		(0x20000 / 4)
 #define DHPR(ch)	(0x1a004 + 0x40 * (ch))
-
-struct mmio {
-	unsigned long long r[NREGS], w[NREGS];
-};
-
-static int mmio_read(const char *sim, struct mmio *m)
-{
-	char path[128], line[128], name[48];
-	unsigned long long r, w;
-	unsigned int off;
-	FILE *f;
-
-	memset(m, 0, sizeof(*m));
-	snprintf(path, sizeof(path), MICSIM_DEBUGFS "/%s/mmio", sim);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%47s %x reads %llu writes %llu", name, &off,
-			   &r, &w) == 4 && off / 4 < NREGS) {
-			m->r[off / 4] = r;
-			m->w[off / 4] = w;
-		}
-	fclose(f);
-	return 0;
-}
 
 /* Counters of one measurement window. */
 struct cost {
@@ -53,7 +26,7 @@ struct cost {
 };
 
 struct snap {
-	struct mmio mmio;
+	struct micsim_mmio mmio;
 	long long memcopy, status, status_intr, errata, bytes[2], irq[2];
 	long long drv_desc[2], drv_bytes[2], drv_batches[2];
 };
@@ -64,7 +37,7 @@ static void take(const char *sim, int card, struct snap *s)
 {
 	int ch;
 
-	mmio_read(sim, &s->mmio);
+	ASSERT_OK(micsim_mmio(sim, &s->mmio));
 	s->memcopy = micsim_knob_get(sim, "dma_memcopy");
 	s->status = micsim_knob_get(sim, "dma_status");
 	s->status_intr = micsim_knob_get(sim, "dma_status_intr");
@@ -88,17 +61,17 @@ static void diff(struct cost *c)
 	int ch;
 
 	memset(c, 0, sizeof(*c));
-	for (i = 0; i < NREGS; i++) {
-		c->reads += after.mmio.r[i] - before.mmio.r[i];
-		c->writes += after.mmio.w[i] - before.mmio.w[i];
+	for (i = 0; i < MICSIM_NR_REGS; i++) {
+		c->reads += after.mmio.reads[i] - before.mmio.reads[i];
+		c->writes += after.mmio.writes[i] - before.mmio.writes[i];
 	}
 	c->memcopy = after.memcopy - before.memcopy;
 	c->status = after.status - before.status;
 	c->status_intr = after.status_intr - before.status_intr;
 	c->errata = after.errata - before.errata;
 	for (ch = 0; ch < 2; ch++) {
-		c->dhpr[ch] = after.mmio.w[DHPR(ch) / 4] -
-			      before.mmio.w[DHPR(ch) / 4];
+		c->dhpr[ch] = after.mmio.writes[DHPR(ch) / 4] -
+			      before.mmio.writes[DHPR(ch) / 4];
 		c->irq[ch] = after.irq[ch] - before.irq[ch];
 		c->bytes[ch] = after.bytes[ch] - before.bytes[ch];
 		c->drv_desc[ch] = after.drv_desc[ch] - before.drv_desc[ch];

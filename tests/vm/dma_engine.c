@@ -66,23 +66,12 @@ static struct desc general(uint32_t val, uint64_t dst)
 
 static long long peek(unsigned int off)
 {
-	char v[32];
-
-	snprintf(v, sizeof(v), "%u", off);
-	if (micsim_knob_set(SIM, "peek_offset", v))
-		return -1;
-	return micsim_knob_get(SIM, "peek");
+	return micsim_peek(SIM, off);
 }
 
 static int poke(unsigned int off, unsigned int val)
 {
-	char v[32];
-
-	snprintf(v, sizeof(v), "%u", off);
-	if (micsim_knob_set(SIM, "peek_offset", v))
-		return -1;
-	snprintf(v, sizeof(v), "%u", val);
-	return micsim_knob_set(SIM, "poke", v);
+	return micsim_poke(SIM, off, val);
 }
 
 static struct dma_fd d;

@@ -8,11 +8,9 @@
  * (-ECANCELED) and a lost or removed card fails (-ENODEV) what is in
  * flight.  Needs two sim cards; creates and removes more of its own.
  */
-#include <linux/capability.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "tap.h"
@@ -238,10 +236,6 @@ TEST(dma_window_is_enforced_and_settable)
 /* Root without CAP_SYS_ADMIN may read the window but not set it. */
 TEST(dma_window_needs_cap_sys_admin)
 {
-	struct __user_cap_header_struct h = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct c[_LINUX_CAPABILITY_U32S_3];
 	char path[64], old[32];
 	int status;
 	pid_t pid;
@@ -252,11 +246,7 @@ TEST(dma_window_needs_cap_sys_admin)
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
-		if (syscall(SYS_capget, &h, c))
-			_exit(10);
-		c[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective &=
-			~CAP_TO_MASK(CAP_SYS_ADMIN);
-		if (syscall(SYS_capset, &h, c))
+		if (drop_cap(CAP_SYS_ADMIN))
 			_exit(11);
 		if (read_ll(path) != atoll(old))
 			_exit(12);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * dma_util.h - helpers shared by the DMA VM tests (dma.c, dma_cost.c,
- * dma_errors.c, dma_wait.c).  The ioctl wrappers return what ioctl()
- * returned (errno set) so callers can assert exact errnos.
+ * dma_util.h - helpers shared by the VM tests that move data or change
+ * card states (the dma*.c and card*.c tests, lib.c, tools.c, demo_dma.c).
+ * The ioctl wrappers return what ioctl() returned (errno set) so callers
+ * can assert exact errnos.
  *
  * The VM runner creates the sim cards "card0", "card1", ...; their card
  * numbers (micN) come from configfs.
@@ -10,6 +11,7 @@
 #ifndef MICMEM_DMA_UTIL_H
 #define MICMEM_DMA_UTIL_H
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -124,6 +126,11 @@ static inline uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+static inline long long now_ms(void)
+{
+	return now_ns() / 1000000;
+}
+
 /* Wait for @ticket until the absolute @deadline; result in *@w. */
 static inline int dma_wait(int fd, uint64_t ticket, uint64_t deadline,
 			   struct micmem_wait *w)
@@ -132,6 +139,13 @@ static inline int dma_wait(int fd, uint64_t ticket, uint64_t deadline,
 	w->ticket = ticket;
 	w->deadline_ns = deadline;
 	return ioctl(fd, MICMEM_IOC_WAIT, w);
+}
+
+/* Wait for @ticket up to @ms from now; result in *@w. */
+static inline int dma_wait_ms(int fd, uint64_t ticket, int ms,
+			      struct micmem_wait *w)
+{
+	return dma_wait(fd, ticket, now_ns() + ms * 1000000ULL, w);
 }
 
 /* Submit and wait (forever) for one batch; 0 or -1 with errno. */
@@ -182,27 +196,53 @@ static inline int card_state_cmd(int card, const char *cmd)
 	return micsim_write(path, cmd);
 }
 
-/* Wait up to @ms for micN's state to read @state; 0 or -1. */
+/*
+ * Wait up to @ms for micN's state to read @state; 0, or -ETIMEDOUT with
+ * the state last seen on stderr.
+ */
 static inline int card_state_wait(int card, const char *state, int ms)
 {
-	char path[64], buf[64];
+	long long end = now_ms() + ms;
+	char path[64], buf[64] = "";
 
 	snprintf(path, sizeof(path), "/sys/class/mic/mic%d/state", card);
-	for (; ms > 0; ms -= 10) {
+	for (;;) {
 		if (!micsim_read(path, buf, sizeof(buf)) && !strcmp(buf, state))
 			return 0;
-		usleep(10000);
+		if (now_ms() > end)
+			break;
+		usleep(5000);
 	}
-	return -1;
+	fprintf(stderr, "mic%d: still \"%s\" after %d ms, wanted \"%s\"\n",
+		card, buf, ms, state);
+	return -ETIMEDOUT;
 }
 
 /* Deterministic pattern: each 64-bit word depends on @seed and its index. */
+static inline uint64_t pattern_word(uint64_t seed, uint64_t i)
+{
+	return (seed << 40) ^ (i * 0x9e3779b97f4a7c15ULL) ^ seed;
+}
+
 static inline void fill_pattern(void *buf, uint64_t len, uint64_t seed)
 {
 	uint64_t *p = buf, i;
 
 	for (i = 0; i < len / 8; i++)
-		p[i] = (seed << 40) ^ (i * 0x9e3779b97f4a7c15ULL) ^ seed;
+		p[i] = pattern_word(seed, i);
+}
+
+/* Byte offset of the first 64-bit word that differs from it; -1 if none. */
+static inline long long check_pattern(const void *buf, uint64_t len,
+				      uint64_t seed)
+{
+	const uint64_t *p = buf;
+	uint64_t i;
+
+	for (i = 0; i < len / 8; i++)
+		if (p[i] != pattern_word(seed, i))
+			return i * 8;
+	return -1;
 }
 
 #endif /* MICMEM_DMA_UTIL_H */

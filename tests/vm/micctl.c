@@ -75,8 +75,8 @@ TEST(full_cycle_with_micctl)
 	all_ready();
 	if (dma) {
 		dma_open(&d);
-		ASSERT_OK(dma_attach(&d, 0));
-		ASSERT_OK(dma_attach(&d, 1));
+		ASSERT_OK(dma_attach(d.fd, 0));
+		ASSERT_OK(dma_attach(d.fd, 1));
 	} else {
 		TH_LOG("driver offers no DMA yet: transfers not checked");
 	}

@@ -53,18 +53,6 @@ static uint64_t check(const unsigned char *p, uint64_t len, uint64_t base,
 	return bad;
 }
 
-/* Bytes that are not zero, scanning every byte. */
-static uint64_t nonzero(const unsigned char *p, uint64_t len)
-{
-	const uint64_t *w = (const uint64_t *)p;
-	uint64_t i, n = 0;
-
-	for (i = 0; i < len / 8; i++)
-		if (w[i])
-			n++;
-	return n;
-}
-
 /* How often @needle occurs in the kernel log right now. */
 static int klog_count(const char *needle)
 {
@@ -258,7 +246,7 @@ TEST(create_over_rlimit_memlock)
 	b = ctrl_open();
 	ASSERT_OK(b);
 
-	ASSERT_OK(drop_cap_ipc_lock());
+	ASSERT_OK(drop_cap(CAP_IPC_LOCK));
 	EXPECT_ERRNO(pool_create(a, 8 * MIB), ENOMEM);
 	EXPECT_EQ(klog_count("RLIMIT_MEMLOCK"), before + 1);
 	ASSERT_OK(pool_create(a, 4 * MIB));

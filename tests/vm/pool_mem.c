@@ -29,18 +29,6 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Bytes that are not zero, scanning every byte (8 at a time). */
-static uint64_t nonzero(const unsigned char *p, uint64_t len)
-{
-	const uint64_t *w = (const uint64_t *)p;
-	uint64_t i, n = 0;
-
-	for (i = 0; i < len / 8; i++)
-		if (w[i])
-			n++;
-	return n;
-}
-
 /* Pages whose first and last byte are not @v. */
 static uint64_t not_filled(const unsigned char *p, uint64_t len,
 			   unsigned char v)
@@ -121,7 +109,7 @@ TEST_TIMEOUT(kill_during_create_leaks_nothing, 120)
 		int fd = ctrl_open();
 
 		if (fd < 0 || setrlimit(RLIMIT_MEMLOCK, &rl) ||
-		    drop_cap_ipc_lock())
+		    drop_cap(CAP_IPC_LOCK))
 			_exit(1);
 		*stage = 1;
 		pool_create(fd, 1024 * MIB);
@@ -156,7 +144,7 @@ TEST_TIMEOUT(kill_during_create_leaks_nothing, 120)
 		int fd = ctrl_open();
 
 		if (fd < 0 || setrlimit(RLIMIT_MEMLOCK, &rl) ||
-		    drop_cap_ipc_lock())
+		    drop_cap(CAP_IPC_LOCK))
 			_exit(1);
 		_exit(pool_create(fd, 4 * MIB) ? 2 : 0);
 	}

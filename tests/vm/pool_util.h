@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * pool_util.h - small helpers shared by the pool VM tests (pool.c,
- * pool_mem.c).  Each returns what the system call returned
+ * pool_mem.c) and, through dma_util.h, the DMA and card tests.  Each returns what the system call returned
  * (errno set), so the callers can assert exact errnos.
  */
 #ifndef MICMEM_POOL_UTIL_H
@@ -114,6 +114,18 @@ static inline int write_str(const char *path, const char *val)
 	return n == (ssize_t)strlen(val) ? 0 : -1;
 }
 
+/* 64-bit words of @p that are not zero (@len a multiple of 8). */
+static inline uint64_t nonzero(const unsigned char *p, uint64_t len)
+{
+	const uint64_t *w = (const uint64_t *)p;
+	uint64_t i, n = 0;
+
+	for (i = 0; i < len / 8; i++)
+		if (w[i])
+			n++;
+	return n;
+}
+
 /* "key:\tvalue" from /proc/self/fdinfo/<fd>; -1 if absent. */
 static inline long long fdinfo_ll(int fd, const char *key)
 {
@@ -181,15 +193,19 @@ static inline long long free_kb(void)
 	return free + pcp * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
-/* Makes the pools of this process count against RLIMIT_MEMLOCK. */
-static inline int drop_cap_ipc_lock(void)
+/*
+ * Drop capability @cap (effective, permitted, inheritable) for good, e.g.
+ * CAP_IPC_LOCK so that the pools of this process count against
+ * RLIMIT_MEMLOCK.  0 or -1 with errno.
+ */
+static inline int drop_cap(int cap)
 {
 	struct __user_cap_header_struct h = {
 		.version = _LINUX_CAPABILITY_VERSION_3,
 	};
 	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
-	int i = CAP_TO_INDEX(CAP_IPC_LOCK);
-	unsigned int m = CAP_TO_MASK(CAP_IPC_LOCK);
+	int i = CAP_TO_INDEX(cap);
+	unsigned int m = CAP_TO_MASK(cap);
 
 	if (syscall(SYS_capget, &h, d))
 		return -1;

@@ -80,23 +80,9 @@ static int debugfs_dir_exists(const char *name)
 	return path_exists(path);
 }
 
-static long long peek(const char *name, unsigned int off)
-{
-	char v[32];
-
-	snprintf(v, sizeof(v), "0x%x", off);
-	ASSERT_EQ(micsim_knob_set(name, "peek_offset", v), 0);
-	return micsim_knob_get(name, "peek");
-}
-
 static void poke(const char *name, unsigned int off, unsigned int val)
 {
-	char v[32];
-
-	snprintf(v, sizeof(v), "0x%x", off);
-	ASSERT_EQ(micsim_knob_set(name, "peek_offset", v), 0);
-	snprintf(v, sizeof(v), "0x%x", val);
-	ASSERT_EQ(micsim_knob_set(name, "poke", v), 0);
+	ASSERT_EQ(micsim_poke(name, off, val), 0);
 }
 
 static void raise_irq(const char *name, unsigned int sources)
@@ -314,21 +300,21 @@ TEST(power_on_registers_follow_the_description)
 
 		snprintf(s, sizeof(s), "stepping=%s", st[i].stepping);
 		ASSERT_GE(micsim_add("s_regs", "memsize_mb=64", s, NULL), 0);
-		v = peek("s_regs", SCRATCH(13));
+		v = micsim_peek("s_regs", SCRATCH(13));
 		EXPECT_EQ((v >> 4) & 0xf, st[i].field);
 		EXPECT_EQ((v >> 12) & 0xf, 0xb);	/* family */
-		EXPECT_EQ(peek("s_regs", SCRATCH(0)), (64LL * 1024) << 3);
-		EXPECT_EQ(peek("s_regs", POSTCODE), POSTCODE_12);
-		EXPECT_EQ(peek("s_regs", SCRATCH(2)) & 1, 1);	/* ready */
+		EXPECT_EQ(micsim_peek("s_regs", SCRATCH(0)), (64LL * 1024) << 3);
+		EXPECT_EQ(micsim_peek("s_regs", POSTCODE), POSTCODE_12);
+		EXPECT_EQ(micsim_peek("s_regs", SCRATCH(2)) & 1, 1);	/* ready */
 		/*
 		 * SICE0 powers on as 0, but a ready card is already the
 		 * driver's: it enables exactly the two DMA channels' sources.
 		 */
-		EXPECT_EQ(peek("s_regs", SICE0), (1 << 8) | (1 << 9));
+		EXPECT_EQ(micsim_peek("s_regs", SICE0), (1 << 8) | (1 << 9));
 		ASSERT_EQ(micsim_del("s_regs"), 0);
 	}
 	ASSERT_GE(micsim_add("s_regs", "memsize_mb=16384", NULL), 0);
-	EXPECT_EQ(peek("s_regs", SCRATCH(0)), (16384LL * 1024) << 3);
+	EXPECT_EQ(micsim_peek("s_regs", SCRATCH(0)), (16384LL * 1024) << 3);
 	ASSERT_EQ(micsim_del("s_regs"), 0);
 }
 
@@ -386,16 +372,16 @@ TEST(two_cards_at_once)
 	EXPECT_TRUE(class_dir_exists(b));
 
 	/* Separate register files. */
-	EXPECT_EQ(peek("s_two_a", SCRATCH(0)), (64LL * 1024) << 3);
-	EXPECT_EQ(peek("s_two_b", SCRATCH(0)), (128LL * 1024) << 3);
+	EXPECT_EQ(micsim_peek("s_two_a", SCRATCH(0)), (64LL * 1024) << 3);
+	EXPECT_EQ(micsim_peek("s_two_b", SCRATCH(0)), (128LL * 1024) << 3);
 	ASSERT_EQ(micsim_knob_set("s_two_a", "vanish", "1"), 0);
-	EXPECT_EQ(peek("s_two_a", POSTCODE), 0xffffffffLL);
-	EXPECT_EQ(peek("s_two_b", POSTCODE), POSTCODE_12);
+	EXPECT_EQ(micsim_peek("s_two_a", POSTCODE), 0xffffffffLL);
+	EXPECT_EQ(micsim_peek("s_two_b", POSTCODE), POSTCODE_12);
 
 	ASSERT_EQ(micsim_del("s_two_a"), 0);
 	EXPECT_FALSE(class_dir_exists(a));
 	EXPECT_TRUE(class_dir_exists(b));
-	EXPECT_EQ(peek("s_two_b", POSTCODE), POSTCODE_12);
+	EXPECT_EQ(micsim_peek("s_two_b", POSTCODE), POSTCODE_12);
 	ASSERT_EQ(micsim_del("s_two_b"), 0);
 	EXPECT_FALSE(class_dir_exists(b));
 }
@@ -426,7 +412,7 @@ TEST(mmio_counters_list_and_reset)
 
 	/* peek and poke are not host accesses. */
 	poke("s_mmio", SCRATCH(3), 0x1234);
-	EXPECT_EQ(peek("s_mmio", SCRATCH(3)), 0x1234);
+	EXPECT_EQ(micsim_peek("s_mmio", SCRATCH(3)), 0x1234);
 	EXPECT_EQ(mmio_count("s_mmio", "SCRATCH3", 0), 0);
 	EXPECT_EQ(mmio_count("s_mmio", "SCRATCH3", 1), 0);
 
@@ -459,12 +445,12 @@ TEST(vanish_reads_all_ones)
 	n = micsim_add("s_vanish", NULL);
 	ASSERT_GE(n, 0);
 	EXPECT_EQ(knob("s_vanish", "vanish"), 0);
-	EXPECT_EQ(peek("s_vanish", POSTCODE), POSTCODE_12);
+	EXPECT_EQ(micsim_peek("s_vanish", POSTCODE), POSTCODE_12);
 	ASSERT_EQ(micsim_knob_set("s_vanish", "vanish", "1"), 0);
 	EXPECT_EQ(knob("s_vanish", "vanish"), 1);
-	EXPECT_EQ(peek("s_vanish", POSTCODE), 0xffffffffLL);
-	EXPECT_EQ(peek("s_vanish", SCRATCH(0)), 0xffffffffLL);
-	EXPECT_EQ(peek("s_vanish", SICE0), 0xffffffffLL);
+	EXPECT_EQ(micsim_peek("s_vanish", POSTCODE), 0xffffffffLL);
+	EXPECT_EQ(micsim_peek("s_vanish", SCRATCH(0)), 0xffffffffLL);
+	EXPECT_EQ(micsim_peek("s_vanish", SICE0), 0xffffffffLL);
 	/* Writes to a card that is gone are lost. */
 	poke("s_vanish", SCRATCH(3), 0x55);
 
@@ -474,8 +460,8 @@ TEST(vanish_reads_all_ones)
 
 	EXPECT_EQ(micsim_knob_set("s_vanish", "vanish", "2"), -EINVAL);
 	ASSERT_EQ(micsim_knob_set("s_vanish", "vanish", "0"), 0);
-	EXPECT_EQ(peek("s_vanish", POSTCODE), POSTCODE_12);
-	EXPECT_EQ(peek("s_vanish", SCRATCH(3)), 0);
+	EXPECT_EQ(micsim_peek("s_vanish", POSTCODE), POSTCODE_12);
+	EXPECT_EQ(micsim_peek("s_vanish", SCRATCH(3)), 0);
 	/* The card is still registered: vanish is not removal. */
 	EXPECT_TRUE(class_dir_exists(n));
 	ASSERT_EQ(micsim_del("s_vanish"), 0);
@@ -494,48 +480,48 @@ TEST(interrupts_follow_enable_routing_and_autoclear)
 	poke(c, MXAR(1), INT_DMA(1));
 	poke(c, MXAR(2), 0);
 	poke(c, SICR0, 0xffffffff);
-	EXPECT_EQ(peek(c, SICE0), 0);
-	EXPECT_EQ(peek(c, SICR0), 0);
-	EXPECT_EQ(peek(c, SICC0), 0);
+	EXPECT_EQ(micsim_peek(c, SICE0), 0);
+	EXPECT_EQ(micsim_peek(c, SICR0), 0);
+	EXPECT_EQ(micsim_peek(c, SICC0), 0);
 	v0 = knob(c, "interrupts_vector0");
 	v1 = knob(c, "interrupts_vector1");
 	v2 = knob(c, "interrupts_vector2");
 
 	/* Raised while disabled: recorded in SICR0, not delivered ... */
 	raise_irq(c, INT_DMA(0));
-	EXPECT_EQ(peek(c, SICR0), INT_DMA(0));
+	EXPECT_EQ(micsim_peek(c, SICR0), INT_DMA(0));
 	settle();
 	EXPECT_EQ(knob(c, "interrupts_vector0"), v0);
 	/* ... until it is enabled. */
 	poke(c, SICE0, INT_DMA(0));
-	EXPECT_EQ(peek(c, SICE0), INT_DMA(0));
+	EXPECT_EQ(micsim_peek(c, SICE0), INT_DMA(0));
 	EXPECT_EQ(knob_wait(c, "interrupts_vector0", v0 + 1), v0 + 1);
 	/* No SIAC0: the cause stays until written back (W1C). */
-	EXPECT_EQ(peek(c, SICR0), INT_DMA(0));
+	EXPECT_EQ(micsim_peek(c, SICR0), INT_DMA(0));
 	/* Re-enabling an enabled source delivers nothing new. */
 	poke(c, SICE0, INT_DMA(0));
 	poke(c, SICR0, INT_DMA(1));		/* clears nothing set */
-	EXPECT_EQ(peek(c, SICR0), INT_DMA(0));
+	EXPECT_EQ(micsim_peek(c, SICR0), INT_DMA(0));
 	poke(c, SICR0, INT_DMA(0));
-	EXPECT_EQ(peek(c, SICR0), 0);
+	EXPECT_EQ(micsim_peek(c, SICR0), 0);
 
 	/* Enabled and auto-clearing: vector 1, SICR0 cleared on delivery. */
 	poke(c, SIAC0, INT_DMA(1));
 	poke(c, SICE0, INT_DMA(1));
-	EXPECT_EQ(peek(c, SICE0), INT_DMA(0) | INT_DMA(1));
+	EXPECT_EQ(micsim_peek(c, SICE0), INT_DMA(0) | INT_DMA(1));
 	raise_irq(c, INT_DMA(1));
 	EXPECT_EQ(knob_wait(c, "interrupts_vector1", v1 + 1), v1 + 1);
-	EXPECT_EQ(peek(c, SICR0), 0);
+	EXPECT_EQ(micsim_peek(c, SICR0), 0);
 
 	/* A source routed to no vector goes to the last one. */
 	poke(c, SICE0, INT_DOORBELL0);
 	raise_irq(c, INT_DOORBELL0);
 	EXPECT_EQ(knob_wait(c, "interrupts_vector2", v2 + 1), v2 + 1);
-	EXPECT_EQ(peek(c, SICR0), INT_DOORBELL0);
+	EXPECT_EQ(micsim_peek(c, SICR0), INT_DOORBELL0);
 
 	/* SICC0 disables. */
 	poke(c, SICC0, INT_DMA(0));
-	EXPECT_EQ(peek(c, SICE0), INT_DMA(1) | INT_DOORBELL0);
+	EXPECT_EQ(micsim_peek(c, SICE0), INT_DMA(1) | INT_DOORBELL0);
 	raise_irq(c, INT_DMA(0));
 	/* A card that vanished raises nothing. */
 	ASSERT_EQ(micsim_knob_set(c, "vanish", "1"), 0);
