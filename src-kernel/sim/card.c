@@ -98,7 +98,7 @@ int sim_card_online(struct sim_card *card)
 	card->hw.revision = card->revision;
 	card->hw.aperture_size = card->mem_size;
 	card->hw.bus = "sim";
-	card->hw.nr_vectors = MICMEM_HW_VECTORS;
+	card->hw.nr_vectors = card->vectors;
 	card->hw.card = NULL;
 
 	sim_irq_start(card);

@@ -151,6 +151,39 @@ out:
 }
 CONFIGFS_ATTR(sim_cfg_, device_id);
 
+static ssize_t sim_cfg_vectors_show(struct config_item *item, char *page)
+{
+	return sim_cfg_show_u32(item, page, offsetof(struct sim_card, vectors));
+}
+
+/*
+ * MSI-X (MICMEM_HW_VECTORS) or one MSI vector: what the PCI glue got from
+ * the platform decides which interrupt path the driver takes.
+ */
+static ssize_t sim_cfg_vectors_store(struct config_item *item,
+				     const char *page, size_t len)
+{
+	struct sim_card *card = to_sim_card(item);
+	ssize_t ret;
+	u32 nr;
+
+	mutex_lock(&card->cfg_lock);
+	if (card->live) {
+		ret = -EBUSY;
+		goto out;
+	}
+	if (kstrtou32(page, 0, &nr) || (nr != 1 && nr != MICMEM_HW_VECTORS)) {
+		ret = -EINVAL;
+		goto out;
+	}
+	card->vectors = nr;
+	ret = len;
+out:
+	mutex_unlock(&card->cfg_lock);
+	return ret;
+}
+CONFIGFS_ATTR(sim_cfg_, vectors);
+
 static ssize_t sim_cfg_card_show(struct config_item *item, char *page)
 {
 	struct sim_card *card = to_sim_card(item);
@@ -199,6 +232,7 @@ static struct configfs_attribute *sim_core_cfg_attrs[] = {
 	&sim_cfg_attr_memsize_mb,
 	&sim_cfg_attr_stepping,
 	&sim_cfg_attr_device_id,
+	&sim_cfg_attr_vectors,
 	&sim_cfg_attr_card,
 	&sim_cfg_attr_live,
 	NULL,
@@ -238,6 +272,7 @@ static struct config_group *sim_make_group(struct config_group *group,
 	card->memsize_mb = SIM_MEMSIZE_MB_DEFAULT;
 	card->revision = SIM_REVISION_DEFAULT;
 	card->device_id = SIM_DEVICE_ID_DEFAULT;
+	card->vectors = MICMEM_HW_VECTORS;
 	card->card_nr = -1;
 	sim_boot_cfg_init(card);
 	sim_dma_cfg_init(card);

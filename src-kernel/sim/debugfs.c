@@ -11,6 +11,10 @@
  *   mmio_bad      accesses at unaligned or out-of-range offsets
  *   interrupts    interrupts delivered (all vectors)
  *   interrupts_vector<v>      per vector
+ *   msi_armed     one vector: 1 while the card may send a message, 0 while
+ *                 it waits for a SICE0 write (B0+ erratum, see irq.c)
+ *   interrupt_storms          one vector: re-sends the sim refused because
+ *                 the handler kept re-enabling unacknowledged sources
  *   mem_pages     card memory pages allocated so far
  *   vanish        1: the card fell off the bus (reads all-ones, writes and
  *                 interrupts lost, models stop); 0: registers respond again
@@ -200,6 +204,20 @@ static int sim_interrupts_vector_get(struct sim_card *card,
 	return 0;
 }
 
+static int sim_msi_armed_get(struct sim_card *card, unsigned long arg,
+			     u64 *val)
+{
+	*val = READ_ONCE(card->irq_armed);
+	return 0;
+}
+
+static int sim_interrupt_storms_get(struct sim_card *card, unsigned long arg,
+				    u64 *val)
+{
+	*val = READ_ONCE(card->irq_storms);
+	return 0;
+}
+
 static int sim_mem_pages_get(struct sim_card *card, unsigned long arg,
 			     u64 *val)
 {
@@ -272,6 +290,8 @@ static const struct sim_knob sim_core_knobs[] = {
 	{ "interrupts_vector0", sim_interrupts_vector_get, NULL, 0 },
 	{ "interrupts_vector1", sim_interrupts_vector_get, NULL, 1 },
 	{ "interrupts_vector2", sim_interrupts_vector_get, NULL, 2 },
+	{ "msi_armed", sim_msi_armed_get, NULL },
+	{ "interrupt_storms", sim_interrupt_storms_get, NULL },
 	{ "mem_pages", sim_mem_pages_get, NULL },
 	{ "vanish", sim_vanish_get, sim_vanish_set },
 	{ "peek_offset", sim_peek_offset_get, sim_peek_offset_set },

@@ -5,18 +5,42 @@
  * routing to MSI-X vectors by MXARn, auto-clear by SIAC0, and delivery to
  * the driver in hard-irq context through an irq_work.
  *
- * The sim always offers MICMEM_HW_VECTORS vectors (MSI-X).  Vector v gets
- * the sources whose bits are set in MXAR v; sources routed to none of the
+ * With MICMEM_HW_VECTORS vectors (MSI-X, the default), vector v gets the
+ * sources whose bits are set in MXAR v; sources routed to none of the
  * vectors go to the last one.  A source set in SIAC0 is cleared in SICR0
  * when it is delivered.  A source is delivered when it is raised while
  * enabled, or when it gets enabled while its SICR0 bit is set; rewriting
  * an already enabled bit (the B0+ "re-enable" workaround) delivers
  * nothing.  The fact sheet does not say how the hardware behaves there;
  * this is the edge-triggered reading of MSI-X.
+ *
+ * With one vector (configfs "vectors" = 1, MSI) every source goes to
+ * vector 0 whatever MXAR says, and nothing auto-clears (SIAC0 is only
+ * valid with MSI-X, fact sheet B.5): the handler must acknowledge SICR0.
+ * A message is sent when an enabled source is raised, and whenever SICE0
+ * is written while an enabled source is pending in SICR0.  On B0 and
+ * later steppings the card then sends nothing until SICE0 is written
+ * again: this is how the sim reads erratum C.8 #6 ("interrupts need
+ * re-enabling"), so a driver without the workaround loses interrupts.
+ * A handler that rewrites SICE0 without acknowledging gets the message
+ * again at once, an interrupt storm, which on real hardware would lock
+ * the CPU up; the sim refuses more than SIM_IRQ_STORM such re-sends in a
+ * row (counted in irq_storms) so that a test sees the storm in the
+ * counters instead of a hung VM.
  */
 #include <linux/bitops.h>
 
 #include "sim.h"
+
+/* PCI revision id of the B0 stepping (fact sheet B.6) */
+#define SIM_REVISION_B0		0x10
+/* Re-sends by SICE0 writes without a new source raised in between */
+#define SIM_IRQ_STORM		1000
+
+static bool sim_irq_msi(struct sim_card *card)
+{
+	return card->hw.nr_vectors == 1;
+}
 
 bool sim_irq_reg(u32 off)
 {
@@ -28,8 +52,28 @@ static void sim_irq_queue(struct sim_card *card, u32 sources)
 {
 	if (!sources || !card->irq_on || card->vanished)
 		return;
+	if (sim_irq_msi(card)) {
+		/* a disarmed card keeps the source pending in SICR0 */
+		if (!card->irq_armed)
+			return;
+		if (card->hw.revision >= SIM_REVISION_B0)
+			card->irq_armed = false;
+	}
 	card->irq_pending |= sources;
 	irq_work_queue(&card->irq_work);
+}
+
+/* reg_lock held: SICE0 written with one vector, see the top of the file */
+static void sim_irq_msi_rearm(struct sim_card *card)
+{
+	u32 pending = __sim_reg_get(card, MIC_SICR0) & card->int_enable;
+
+	card->irq_armed = true;
+	if (pending && ++card->irq_resends > SIM_IRQ_STORM) {
+		card->irq_storms++;
+		return;
+	}
+	sim_irq_queue(card, pending);
 }
 
 /* SICC0 reads as 0: it is a command register (not in the fact sheet). */
@@ -56,7 +100,11 @@ void sim_irq_reg_write(struct sim_card *card, u32 off, u32 val)
 	case MIC_SICE0:
 		newly = val & ~card->int_enable;
 		card->int_enable |= val;
-		sim_irq_queue(card, newly & __sim_reg_get(card, MIC_SICR0));
+		if (sim_irq_msi(card))
+			sim_irq_msi_rearm(card);
+		else
+			sim_irq_queue(card, newly &
+					    __sim_reg_get(card, MIC_SICR0));
 		break;
 	case MIC_SICC0:
 		card->int_enable &= ~val;
@@ -68,6 +116,7 @@ void __sim_raise_interrupt(struct sim_card *card, u32 sources)
 {
 	lockdep_assert_held(&card->reg_lock);
 	__sim_reg_set(card, MIC_SICR0, __sim_reg_get(card, MIC_SICR0) | sources);
+	card->irq_resends = 0;
 	sim_irq_queue(card, sources & card->int_enable);
 }
 
@@ -85,24 +134,17 @@ void sim_raise_interrupt(struct sim_card *card, u32 sources)
 }
 
 /*
- * Hard-irq context; on PREEMPT_RT the irq_work thread, as interrupt
- * handlers are threaded there.
+ * reg_lock held: which MSI-X vectors @pending sources go to; counts the
+ * interrupts and auto-clears the delivered sources set in SIAC0.
  */
-static void sim_irq_work_fn(struct irq_work *work)
+static unsigned long sim_irq_route_msix(struct sim_card *card, u32 pending)
 {
-	struct sim_card *card = container_of(work, struct sim_card, irq_work);
 	unsigned int nv = card->hw.nr_vectors, v;
+	u32 routed = 0, bits, sicr = __sim_reg_get(card, MIC_SICR0);
 	unsigned long vectors = 0;
-	u32 pending, routed = 0, bits, sicr;
 
-	spin_lock(&card->reg_lock);
-	pending = card->irq_pending;
-	card->irq_pending = 0;
-	if (card->vanished)
-		pending = 0;
 	for (v = 0; v < nv; v++)
 		routed |= __sim_reg_get(card, MIC_MXAR(v));
-	sicr = __sim_reg_get(card, MIC_SICR0);
 	for (v = 0; v < nv; v++) {
 		bits = pending & __sim_reg_get(card, MIC_MXAR(v));
 		if (v == nv - 1)
@@ -114,9 +156,34 @@ static void sim_irq_work_fn(struct irq_work *work)
 		__set_bit(v, &vectors);
 	}
 	__sim_reg_set(card, MIC_SICR0, sicr);
+	return vectors;
+}
+
+/*
+ * Hard-irq context; on PREEMPT_RT the irq_work thread, as interrupt
+ * handlers are threaded there.
+ */
+static void sim_irq_work_fn(struct irq_work *work)
+{
+	struct sim_card *card = container_of(work, struct sim_card, irq_work);
+	unsigned long vectors = 0;
+	unsigned int v;
+	u32 pending;
+
+	spin_lock(&card->reg_lock);
+	pending = card->irq_pending;
+	card->irq_pending = 0;
+	if (card->vanished)
+		pending = 0;
+	if (!sim_irq_msi(card)) {
+		vectors = sim_irq_route_msix(card, pending);
+	} else if (pending) {
+		card->irq_count[0]++;
+		vectors = BIT(0);
+	}
 	spin_unlock(&card->reg_lock);
 
-	for_each_set_bit(v, &vectors, nv)
+	for_each_set_bit(v, &vectors, card->hw.nr_vectors)
 		micmem_card_interrupt(&card->hw, v);
 }
 
@@ -126,6 +193,9 @@ void sim_irq_init(struct sim_card *card)
 	init_irq_work(&card->irq_work, sim_irq_work_fn);
 	card->irq_pending = 0;
 	card->irq_on = false;
+	card->irq_armed = true;
+	card->irq_resends = 0;
+	card->irq_storms = 0;
 	memset(card->irq_count, 0, sizeof(card->irq_count));
 }
 

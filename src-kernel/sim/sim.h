@@ -25,8 +25,8 @@
  *  - card->knob_lock (mutex): debugfs knob callbacks run under it, and
  *    card->knobs_live tells whether the models behind them still exist.
  *  - card->reg_lock (spinlock, irqsave): register file, MMIO counters,
- *    interrupt enable mask, pending interrupt sources, interrupt counters,
- *    the vanish flag.  Taken from any context, including hard irq (the
+ *    interrupt enable mask, pending interrupt sources, the MSI arming
+ *    state, interrupt counters, the vanish flag.  Taken from any context, including hard irq (the
  *    driver's read32/write32 and the irq_work), never held while calling
  *    into the driver.
  * Card memory (card->mem) needs no sim lock; see mem.c.
@@ -64,6 +64,8 @@ struct dentry;
  * @memsize_mb:	configfs: GDDR size in MiB
  * @revision:	configfs (stepping): PCI revision id
  * @device_id:	configfs: PCI device id
+ * @vectors:	configfs: interrupt vectors, MICMEM_HW_VECTORS (MSI-X) or 1
+ *		(MSI); hw.nr_vectors while live
  * @live:	configfs: the card is registered with the driver
  * @card_nr:	N of micN while live, -1 otherwise
  *
@@ -79,6 +81,10 @@ struct dentry;
  * @int_enable:	interrupt enable mask (set by SICE0, cleared by SICC0)
  * @irq_pending: enabled sources waiting for the irq_work
  * @irq_on:	interrupts may be queued (cleared before irq_work_sync)
+ * @irq_armed:	one vector: the card may send a message (see irq.c)
+ * @irq_resends: one vector: messages re-sent by SICE0 writes since the
+ *		card last raised a source
+ * @irq_storms:	one vector: re-sends refused for exceeding the storm limit
  * @irq_count:	interrupts delivered per vector
  * @irq_work:	delivers interrupts in hard-irq context
  * @vanished:	the card "fell off the bus": reads all-ones, writes dropped
@@ -99,6 +105,7 @@ struct sim_card {
 	u32 memsize_mb;
 	u8 revision;
 	u16 device_id;
+	u32 vectors;
 	bool live;
 	int card_nr;
 
@@ -113,6 +120,9 @@ struct sim_card {
 	u32 int_enable;
 	u32 irq_pending;
 	bool irq_on;
+	bool irq_armed;
+	u32 irq_resends;
+	u64 irq_storms;
 	u64 irq_count[MICMEM_HW_VECTORS];
 	struct irq_work irq_work;
 	bool vanished;
