@@ -27,11 +27,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#define EXIT_OK		0	/* everything asked for happened */
-#define EXIT_FAILED	1	/* a card refused or ended in a failure state */
-#define EXIT_USAGE	2	/* bad command line */
+#include "tool_util.h"
+
+/* EXIT_OK, _FAILED, _USAGE, _NOCARD: tool_util.h */
 #define EXIT_TIMEOUT	3	/* a card did not get there in time */
-#define EXIT_NOCARD	4	/* no such card, or no cards at all */
 
 #define MAX_CARDS	256
 #define DEFAULT_TIMEOUT	600	/* s: covers the driver's own 300 s reset limit */
@@ -214,15 +213,10 @@ static int select_cards(int argc, char **argv)
 		return EXIT_OK;
 	}
 	for (i = 0; i < argc; i++) {
-		const char *s = argv[i];
-		char path[PATH_MAX], *end;
-		long v;
+		char path[PATH_MAX];
+		uint32_t v;
 
-		if (!strncmp(s, "mic", 3))
-			s += 3;
-		errno = 0;
-		v = strtol(s, &end, 10);
-		if (!*s || *end || errno || v < 0 || v >= INT_MAX) {
+		if (tool_parse_card(argv[i], &v) || v >= INT_MAX) {
 			err("not a card: %s (micN, N or all)", argv[i]);
 			return EXIT_USAGE;
 		}
@@ -231,13 +225,13 @@ static int select_cards(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 		for (j = 0; j < nr_cards; j++)
-			if (cards[j].nr == v)
+			if (cards[j].nr == (int)v)
 				break;
 		if (j < nr_cards)
 			continue;	/* named twice */
 		cards[nr_cards].nr = v;
 		snprintf(cards[nr_cards].name, sizeof(cards[nr_cards].name),
-			 "mic%ld", v);
+			 "mic%" PRIu32, v);
 		snprintf(path, sizeof(path), "%s/%s", sysfs_root,
 			 cards[nr_cards].name);
 		if (access(path, F_OK)) {

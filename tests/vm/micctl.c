@@ -230,6 +230,12 @@ TEST(usage_errors)
 	EXPECT_EQ(micctl("wait online 1x"), 2);
 	EXPECT_EQ(micctl("-t soon reset"), 2);
 	EXPECT_EQ(micctl("status card0"), 2);
+	EXPECT_OUT("not a card: card0 (micN, N or all)");
+	EXPECT_EQ(micctl("status mic"), 2);
+	EXPECT_EQ(micctl("status +0"), 2);
+	EXPECT_EQ(micctl("status mic-1"), 2);
+	EXPECT_EQ(micctl("status 2147483647"), 2);
+	EXPECT_EQ(micctl("status 2147483646"), 4);
 	EXPECT_EQ(micctl("status mic7"), 4);
 	EXPECT_OUT("no card mic7");
 	EXPECT_EQ(micctl("boot /no/such/image"), 1);
