@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "micsim.h"
@@ -122,6 +123,31 @@ long long micsim_knob_get(const char *name, const char *knob)
 	if (end == buf || *end)
 		return -EINVAL;
 	return v;
+}
+
+long long micsim_knob_wait(const char *name, const char *knob, long long want,
+			   int ms)
+{
+	struct timespec ts = { 0, 2 * 1000 * 1000 }, now, end;
+	long long v;
+
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += ms / 1000;
+	end.tv_nsec += (ms % 1000) * 1000000L;
+	if (end.tv_nsec >= 1000000000L) {
+		end.tv_sec++;
+		end.tv_nsec -= 1000000000L;
+	}
+	for (;;) {
+		v = micsim_knob_get(name, knob);
+		if (v < 0 || v == want)
+			return v;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec > end.tv_sec ||
+		    (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec))
+			return v;
+		nanosleep(&ts, NULL);
+	}
 }
 
 long long micsim_peek(const char *name, unsigned int off)

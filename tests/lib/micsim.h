@@ -65,6 +65,14 @@ struct micsim_mmio {
 int micsim_mmio(const char *name, struct micsim_mmio *m);
 int micsim_mmio_read(const char *path, struct micsim_mmio *m);
 
+/*
+ * Reads knob @knob of card @name until it is @want or @ms milliseconds
+ * passed (for effects that arrive asynchronously, e.g. interrupts through
+ * the sim's irq_work); returns the last value read, or -errno.
+ */
+long long micsim_knob_wait(const char *name, const char *knob, long long want,
+			   int ms);
+
 /* Reads any file into @buf (NUL-terminated, trailing newline stripped). */
 int micsim_read(const char *path, char *buf, size_t len);
 

@@ -115,6 +115,7 @@ TEST(bad_names_are_einval)
 	EXPECT_EQ(micsim_knob_set("card", "../live", "1"), -EINVAL);
 	EXPECT_EQ(micsim_knob_get("card", "x/y"), -EINVAL);
 	EXPECT_EQ(micsim_peek("a/b", 0), -EINVAL);
+	EXPECT_EQ(micsim_knob_wait("card", "../x", 0, 10), -EINVAL);
 	EXPECT_EQ(micsim_poke("", 0, 0), -EINVAL);
 	EXPECT_EQ(micsim_mmio("../x", NULL), -EINVAL);
 }
@@ -129,6 +130,7 @@ TEST(without_the_sim_add_is_enoent)
 	EXPECT_EQ(micsim_del("card0"), -ENOENT);
 	EXPECT_EQ(micsim_knob_get("card0", "descriptors"), -ENOENT);
 	EXPECT_EQ(micsim_peek("card0", 0), -ENOENT);
+	EXPECT_EQ(micsim_knob_wait("card0", "interrupts", 1, 10), -ENOENT);
 	EXPECT_EQ(micsim_poke("card0", 0, 0), -ENOENT);
 }
 

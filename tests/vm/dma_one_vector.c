@@ -69,18 +69,13 @@ static long long knob(const char *name, const char *k)
 	return v;
 }
 
-/* Interrupts arrive through an irq_work: allow them a moment. */
+/* Interrupts arrive through an irq_work: allow them a second. */
 static long long knob_wait(const char *name, const char *k, long long want)
 {
-	long long v = 0;
-	int i;
+	long long v = micsim_knob_wait(name, k, want, 1000);
 
-	for (i = 0; i < 500; i++) {
-		v = knob(name, k);
-		if (v == want)
-			break;
-		usleep(2000);
-	}
+	if (v < 0)
+		TAP_FAIL_(1, "knob %s/%s: %s", name, k, strerror(-v));
 	return v;
 }
 
