@@ -74,6 +74,25 @@ out:
 SIM_CFG_ATTR_U32(memsize_mb, memsize_mb, SIM_MEMSIZE_MB_MIN,
 		 SIM_MEMSIZE_MB_MAX);
 
+/*
+ * The store of an attribute that is not a plain u32 range: -EBUSY while
+ * the card is live, else @parse sets it from @page under cfg_lock and
+ * returns 0 or -EINVAL.
+ */
+static ssize_t sim_cfg_store(struct config_item *item, const char *page,
+			     size_t len,
+			     int (*parse)(struct sim_card *card,
+					  const char *page))
+{
+	struct sim_card *card = to_sim_card(item);
+	int ret;
+
+	mutex_lock(&card->cfg_lock);
+	ret = card->live ? -EBUSY : parse(card, page);
+	mutex_unlock(&card->cfg_lock);
+	return ret ? ret : len;
+}
+
 static ssize_t sim_cfg_stepping_show(struct config_item *item, char *page)
 {
 	struct sim_card *card = to_sim_card(item);
@@ -88,30 +107,23 @@ static ssize_t sim_cfg_stepping_show(struct config_item *item, char *page)
 	return sysfs_emit(page, "%s\n", name);
 }
 
+static int sim_cfg_stepping_parse(struct sim_card *card, const char *page)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sim_steppings); i++) {
+		if (sysfs_streq(page, sim_steppings[i].name)) {
+			card->revision = sim_steppings[i].revision;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
 static ssize_t sim_cfg_stepping_store(struct config_item *item,
 				      const char *page, size_t len)
 {
-	struct sim_card *card = to_sim_card(item);
-	unsigned int i;
-	ssize_t ret;
-
-	mutex_lock(&card->cfg_lock);
-	if (card->live) {
-		ret = -EBUSY;
-		goto out;
-	}
-	for (i = 0; i < ARRAY_SIZE(sim_steppings); i++)
-		if (sysfs_streq(page, sim_steppings[i].name))
-			break;
-	if (i == ARRAY_SIZE(sim_steppings)) {
-		ret = -EINVAL;
-		goto out;
-	}
-	card->revision = sim_steppings[i].revision;
-	ret = len;
-out:
-	mutex_unlock(&card->cfg_lock);
-	return ret;
+	return sim_cfg_store(item, page, len, sim_cfg_stepping_parse);
 }
 CONFIGFS_ATTR(sim_cfg_, stepping);
 
@@ -126,28 +138,21 @@ static ssize_t sim_cfg_device_id_show(struct config_item *item, char *page)
 	return sysfs_emit(page, "0x%04x\n", id);
 }
 
+static int sim_cfg_device_id_parse(struct sim_card *card, const char *page)
+{
+	u16 id;
+
+	if (kstrtou16(page, 0, &id) || id < SIM_DEVICE_ID_MIN ||
+	    id > SIM_DEVICE_ID_MAX)
+		return -EINVAL;
+	card->device_id = id;
+	return 0;
+}
+
 static ssize_t sim_cfg_device_id_store(struct config_item *item,
 				       const char *page, size_t len)
 {
-	struct sim_card *card = to_sim_card(item);
-	ssize_t ret;
-	u16 id;
-
-	mutex_lock(&card->cfg_lock);
-	if (card->live) {
-		ret = -EBUSY;
-		goto out;
-	}
-	if (kstrtou16(page, 0, &id) || id < SIM_DEVICE_ID_MIN ||
-	    id > SIM_DEVICE_ID_MAX) {
-		ret = -EINVAL;
-		goto out;
-	}
-	card->device_id = id;
-	ret = len;
-out:
-	mutex_unlock(&card->cfg_lock);
-	return ret;
+	return sim_cfg_store(item, page, len, sim_cfg_device_id_parse);
 }
 CONFIGFS_ATTR(sim_cfg_, device_id);
 
@@ -160,27 +165,20 @@ static ssize_t sim_cfg_vectors_show(struct config_item *item, char *page)
  * MSI-X (MICMEM_HW_VECTORS) or one MSI vector: what the PCI glue got from
  * the platform decides which interrupt path the driver takes.
  */
+static int sim_cfg_vectors_parse(struct sim_card *card, const char *page)
+{
+	u32 nr;
+
+	if (kstrtou32(page, 0, &nr) || (nr != 1 && nr != MICMEM_HW_VECTORS))
+		return -EINVAL;
+	card->vectors = nr;
+	return 0;
+}
+
 static ssize_t sim_cfg_vectors_store(struct config_item *item,
 				     const char *page, size_t len)
 {
-	struct sim_card *card = to_sim_card(item);
-	ssize_t ret;
-	u32 nr;
-
-	mutex_lock(&card->cfg_lock);
-	if (card->live) {
-		ret = -EBUSY;
-		goto out;
-	}
-	if (kstrtou32(page, 0, &nr) || (nr != 1 && nr != MICMEM_HW_VECTORS)) {
-		ret = -EINVAL;
-		goto out;
-	}
-	card->vectors = nr;
-	ret = len;
-out:
-	mutex_unlock(&card->cfg_lock);
-	return ret;
+	return sim_cfg_store(item, page, len, sim_cfg_vectors_parse);
 }
 CONFIGFS_ATTR(sim_cfg_, vectors);
 
