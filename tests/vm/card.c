@@ -36,8 +36,8 @@ TEST(ready_card_attributes)
 TEST(full_cycle_on_two_cards)
 {
 	long long boots[2], resets[2];
-	int dma = dma_available(), n, round;
 	struct dma_fd d;
+	int dma, n, round;
 
 	fast_params();
 	for (n = 0; n < 2; n++) {
@@ -46,13 +46,7 @@ TEST(full_cycle_on_two_cards)
 		resets[n] = knob(n, "resets");
 	}
 	/* one fd, both cards attached throughout */
-	if (dma) {
-		dma_open(&d);
-		ASSERT_OK(dma_attach(d.fd, 0));
-		ASSERT_OK(dma_attach(d.fd, 1));
-	} else {
-		TH_LOG("driver offers no DMA yet: transfers not checked");
-	}
+	dma = dma_open_both_cards(&d);
 
 	for (round = 0; round < 2; round++) {
 		for (n = 0; n < 2; n++) {

@@ -169,6 +169,23 @@ static inline void dma_open(struct dma_fd *d)
 }
 
 /*
+ * One fd with a 2 MiB pool attached to mic0 and mic1, to check transfers
+ * across card-state changes; 1, or 0 (logged) when the driver offers no
+ * DMA and transfers cannot be checked.
+ */
+static inline int dma_open_both_cards(struct dma_fd *d)
+{
+	if (!dma_available()) {
+		TH_LOG("driver offers no DMA yet: transfers not checked");
+		return 0;
+	}
+	dma_open(d);
+	ASSERT_OK(dma_attach(d->fd, 0));
+	ASSERT_OK(dma_attach(d->fd, 1));
+	return 1;
+}
+
+/*
  * Submit one "auto" transfer between pool offset @off and card address
  * DMA_CARD_ADDR + @off; the ticket, or -1 with errno.
  */

@@ -70,16 +70,10 @@ TEST(status_lists_the_cards)
 TEST(full_cycle_with_micctl)
 {
 	struct dma_fd d;
-	int dma = dma_available(), n;
+	int dma, n;
 
 	all_ready();
-	if (dma) {
-		dma_open(&d);
-		ASSERT_OK(dma_attach(d.fd, 0));
-		ASSERT_OK(dma_attach(d.fd, 1));
-	} else {
-		TH_LOG("driver offers no DMA yet: transfers not checked");
-	}
+	dma = dma_open_both_cards(&d);
 
 	ASSERT_EQ(micctl("boot " CARD_IMAGE), 0);
 	EXPECT_OUT("mic0: online");
