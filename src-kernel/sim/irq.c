@@ -25,7 +25,7 @@
  * A handler that rewrites SICE0 without acknowledging gets the message
  * again at once, an interrupt storm, which on real hardware would lock
  * the CPU up; the sim refuses more than SIM_IRQ_STORM such re-sends in a
- * row (counted in irq_storms) so that a test sees the storm in the
+ * row (debugfs interrupt_storms) so that a test sees the storm in the
  * counters instead of a hung VM.
  */
 #include <linux/bitops.h>

@@ -170,9 +170,11 @@ static int costed_batch(const char *name, int card, struct dma_fd *d,
 	take(name, &after);
 	diff(&c);
 	used = (c.dhpr[0] > 0) + (c.dhpr[1] > 0);
-	TH_LOG("%s chan %d len %llu: irq %lld/%lld/%lld reads %lld writes %lld (SICR0 r%lld w%lld, SICE0 w%lld, DHPR %lld/%lld)",
+	TH_LOG("%s chan %s len %llu: irq %lld/%lld/%lld reads %lld writes %lld (SICR0 r%lld w%lld, SICE0 w%lld, DHPR %lld/%lld)",
 	       x->dir == MICMEM_DIR_TO_CARD ? "to card" : "from card",
-	       x->channel, (unsigned long long)x->length, c.irq[0], c.irq[1],
+	       x->channel == MICMEM_CHAN_AUTO ? "auto" :
+	       x->channel ? "1" : "0",
+	       (unsigned long long)x->length, c.irq[0], c.irq[1],
 	       c.irq[2], c.reads, c.writes, c.sicr0_reads, c.sicr0_writes,
 	       c.sice0_writes, c.dhpr[0], c.dhpr[1]);
 
