@@ -27,6 +27,9 @@
 #include <time.h>
 #include <unistd.h>
 
+/* the name in messages; tool_util.h uses it */
+static const char *prog = "micctl";
+
 #include "tool_util.h"
 
 /* EXIT_OK, _FAILED, _USAGE, _NOCARD: tool_util.h */
@@ -36,7 +39,6 @@
 #define DEFAULT_TIMEOUT	600	/* s: covers the driver's own 300 s reset limit */
 
 static const char *sysfs_root = "/sys/class/mic";
-static const char *prog = "micctl";
 static bool quiet;
 
 struct card {
@@ -61,18 +63,6 @@ static void msg(const char *fmt, ...)
 	vprintf(fmt, ap);
 	va_end(ap);
 	fflush(stdout);
-}
-
-static void err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
 }
 
 static void usage(FILE *f)

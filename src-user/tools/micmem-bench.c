@@ -20,13 +20,15 @@
 
 #include <libmicmem.h>
 
+/* the name in messages; tool_util.h uses it */
+static const char *prog = "micmem-bench";
+
 #include "tool_util.h"
 
 #define MAX_SIZES	32
 #define CHUNK		MICMEM_CHUNK_SIZE
 #define VERIFY_BYTES	(1024 * 1024)
 
-static const char *prog = "micmem-bench";
 
 static const char *const default_sizes = "64K,256K,1M,4M";
 
@@ -85,18 +87,6 @@ static void usage(FILE *f)
 		"exit status: 0 ok, 1 the driver or a transfer failed, 2 usage,\n"
 		"             4 no such card or no cards\n",
 		prog, default_sizes);
-}
-
-static void err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
 }
 
 /* ---- command line ---- */

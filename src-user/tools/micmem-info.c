@@ -15,11 +15,13 @@
 
 #include <libmicmem.h>
 
+/* the name in messages; tool_util.h uses it */
+static const char *prog = "micmem-info";
+
 #include "tool_util.h"
 
 #define MAX_CARDS	256
 
-static const char *prog = "micmem-info";
 
 static void usage(FILE *f)
 {
@@ -35,18 +37,6 @@ static void usage(FILE *f)
 		"exit status: 0 ok, 1 driver not available or a read failed,\n"
 		"             2 usage, 4 no such card\n",
 		prog, MICMEM_CTRL_NODE);
-}
-
-static void err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
 }
 
 static const struct {

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * tool_util.h - small helpers shared by micmem-info and micmem-bench:
- * card names, sizes with binary suffixes, JSON strings.
+ * tool_util.h - small helpers shared by micctl, micmem-info and
+ * micmem-bench: messages, exit codes, card names, sizes with binary
+ * suffixes, JSON strings.
  */
 #ifndef MICMEM_TOOL_UTIL_H
 #define MICMEM_TOOL_UTIL_H
@@ -9,6 +10,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +21,23 @@
 #define EXIT_FAILED	1	/* the driver or a card failed us */
 #define EXIT_USAGE	2	/* bad command line */
 #define EXIT_NOCARD	4	/* no such card, or no cards at all */
+
+/*
+ * "prog: message" on stderr; the including tool defines
+ * `static const char *prog` before including this header.
+ */
+static inline void err(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+static inline void err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
 
 /* "micN" or "N" -> N; 0 or -EINVAL. */
 static inline int tool_parse_card(const char *s, uint32_t *card)
