@@ -39,6 +39,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/interrupt.h>
 #include <linux/ktime.h>
+#include <linux/lockdep.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/micmem.h>
@@ -571,6 +572,17 @@ static void mic_dma_chan_free_mem(struct micmem_card *card,
 	chan->slot_xfer = NULL;
 }
 
+/*
+ * A batch on both channels, start and stop hold channel 0's submit_lock
+ * while they take channel 1's.  One lockdep class per channel number
+ * lets lockdep check that order instead of reporting one class taken
+ * twice (all cards share the two classes; cards never nest).
+ */
+static struct lock_class_key mic_dma_submit_key[MIC_DMA_NR_CHANS];
+static const char * const mic_dma_submit_name[MIC_DMA_NR_CHANS] = {
+	"mic_dma_chan0_submit_lock", "mic_dma_chan1_submit_lock",
+};
+
 static int mic_dma_chan_init(struct micmem_card *card, unsigned int ch)
 {
 	struct mic_dma *dma = &card->dma;
@@ -579,6 +591,8 @@ static int mic_dma_chan_init(struct micmem_card *card, unsigned int ch)
 	chan->dma = dma;
 	chan->nr = ch;
 	mutex_init(&chan->submit_lock);
+	lockdep_set_class_and_name(&chan->submit_lock, &mic_dma_submit_key[ch],
+				   mic_dma_submit_name[ch]);
 	spin_lock_init(&chan->lock);
 	INIT_LIST_HEAD(&chan->inflight);
 	init_waitqueue_head(&chan->space_wq);
