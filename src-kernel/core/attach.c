@@ -14,7 +14,12 @@
  * The pool is mapped once, DMA_BIDIRECTIONAL, and never synced per
  * transfer: user space writes it at any time through its own mapping, as
  * with an RDMA memory registration.  That relies on DMA-coherent hosts,
- * which every x86 host of an x100 card is.
+ * which every x86 host of an x100 card is.  A pool attached to several
+ * cards is one buffer shared by several devices, the case the DMA API
+ * defines DMA_ATTR_SKIP_CPU_SYNC for (core-api/dma-attributes.rst): every
+ * map and unmap passes it, as the pool lives in the device domain from
+ * creation to release and nothing here ever syncs it.  (DMA-API debugging
+ * reports a second BIDIRECTIONAL mapping of the same memory without it.)
  */
 #include <linux/dma-mapping.h>
 #include <linux/slab.h>
@@ -26,13 +31,16 @@
 #include "pool.h"
 #include "../x100/smpt.h"
 
+/* see the top of this file */
+#define MICMEM_POOL_DMA_ATTRS	DMA_ATTR_SKIP_CPU_SYNC
+
 /* card->attach_lock held */
 static void micmem_attachment_unmap(struct micmem_attachment *att,
 				    unsigned int n)
 {
 	while (n--)
-		dma_unmap_page(att->dev, att->bus[n], MICMEM_CHUNK_SIZE,
-			       DMA_BIDIRECTIONAL);
+		dma_unmap_page_attrs(att->dev, att->bus[n], MICMEM_CHUNK_SIZE,
+				     DMA_BIDIRECTIONAL, MICMEM_POOL_DMA_ATTRS);
 	att->mapped = false;
 }
 
@@ -45,9 +53,10 @@ static int micmem_attachment_map(struct micmem_attachment *att)
 
 	att->dev = att->card->hw->dev;
 	for (i = 0; i < pool->nr_chunks; i++) {
-		att->bus[i] = dma_map_page(att->dev, pool->chunks[i], 0,
-					   MICMEM_CHUNK_SIZE,
-					   DMA_BIDIRECTIONAL);
+		att->bus[i] = dma_map_page_attrs(att->dev, pool->chunks[i], 0,
+						 MICMEM_CHUNK_SIZE,
+						 DMA_BIDIRECTIONAL,
+						 MICMEM_POOL_DMA_ATTRS);
 		if (dma_mapping_error(att->dev, att->bus[i])) {
 			ret = -ENOMEM;
 			goto err_unmap;
