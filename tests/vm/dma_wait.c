@@ -348,7 +348,11 @@ TEST(close_with_work_in_flight_keeps_the_pool_until_done)
 	t0 = now_ns();
 	close(d.fd);
 	dt = now_ns() - t0;
-	EXPECT_GE(dt, 200 * MS);
+	/*
+	 * A jiffies timeout may end up to one tick early (the first tick
+	 * is partial): 4 ms at the cloud kernel's HZ=250, 10 ms at HZ=100.
+	 */
+	EXPECT_GE(dt, 190 * MS);
 	EXPECT_LT(dt, 2000 * MS);
 	held = mem_free_kib();
 	stall(0);
