@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * PCI glue for real x100 cards (8086:2250 .. 8086:225e, fact sheet A):
+ * PCI glue for real x100 cards (8086:2250..225e, doc/x100-hardware.md A):
  * BAR 4 holds the registers, BAR 0 is the aperture onto card memory
  * (mapped write-combined), interrupts are MSI-X with one vector per DMA
  * channel plus one for the rest, or else a single MSI or INTx vector.
@@ -177,7 +177,7 @@ static int micmem_pci_probe(struct pci_dev *pdev,
 	}
 
 	/*
-	 * A card in "zombie" mode exposes no aperture (fact sheet A.2): it
+	 * A "zombie" card exposes no aperture (doc/x100-hardware.md A.2): it
 	 * still registers, and a boot fails cleanly with -EFBIG.
 	 */
 	mp->hw.aperture_size = pci_resource_len(pdev, MIC_X100_APER_BAR);
@@ -247,7 +247,7 @@ static void micmem_pci_remove(struct pci_dev *pdev)
 /*
  * Host shutdown or kexec: stop the card's DMA and bus mastering so nothing
  * writes host memory afterwards.  The card is not reset: resets during
- * host power-off caused NMIs at the PCIe bridge (fact sheet C.8, #10).
+ * host power-off caused PCIe bridge NMIs (doc/x100-hardware.md C.8 #10).
  */
 static void micmem_pci_shutdown(struct pci_dev *pdev)
 {

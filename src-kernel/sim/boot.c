@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Bootstrap model: what the card's bootstrap firmware does that a host
- * driver can see (fact sheet D).
+ * driver can see (doc/x100-hardware.md D).
  *
- * Reset: RGCR bit 0 clears SCRATCH2, loses the SMPT entries (erratum 8 of
- * the fact sheet: drivers must restore them), and walks the post code
+ * Reset: RGCR bit 0 clears SCRATCH2, loses the SMPT entries (erratum
+ * C.8 #8 in doc/x100-hardware.md: drivers restore them), walks the post code
  * through a few bootstrap steps in reset_ms; then either "12" with
  * SCRATCH0 (GDDR size), SCRATCH2 (download address, boot CPU APIC ID,
  * bit 0 ready), or "F2" when the fail_reset knob asks for it.
@@ -38,7 +38,7 @@
 
 #define SIM_PC(a, b)			MIC_POSTCODE_CHARS(a, b)
 
-/* Post codes a reset walks through before "12" (fact sheet D.3). */
+/* Post codes a reset walks through before "12" (doc/x100-hardware.md D.3). */
 static const u32 sim_reset_codes[] = {
 	SIM_PC('0', '1'), SIM_PC('0', '3'), SIM_PC('0', '6'),
 	SIM_PC('3', '0'), SIM_PC('3', 'F'), SIM_PC('0', 'C'),

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * DMA engine model (fact sheet B.2, B.3, C).
+ * DMA engine model (doc/x100-hardware.md B.2, B.3, C).
  *
  * Each of the 8 channels has a worker (process context, an unbound
  * workqueue per card) that a DHPR write, an enabling DCR write, a DCHERR
@@ -12,7 +12,7 @@
  * asks for one and DCAR.IM1 is clear (SICE0 is then checked by the sim
  * core).  One descriptor at a time, in ring order.
  *
- * Readings of the fact sheet where it is silent or uncertain:
+ * Readings where doc/x100-hardware.md is silent or uncertain (G):
  *  - DSTAT[16:0] is tail, the index of the next descriptor to complete
  *    (B0+ reading, G.8); DTPR reads the same; DSTAT bit 29 (quiesce) is
  *    set while the channel is disabled and its worker idle.
@@ -26,7 +26,7 @@
  *    unless DCHERRMSK masks the bits.  Clearing DCHERR (write 1 to clear)
  *    resumes at tail, so a driver can patch the ring and go on.
  *  - Erratum C.8 #1: a DHPR value equal to the previous one is flagged as
- *    a head error; erratum C.5/#2: a STATUS with INTR not directly preceded
+ *    a head error; erratum C.8 #2: a STATUS with INTR not directly preceded
  *    by a plain STATUS loses its interrupt.  Both count in "dma_errata".
  *  - The channel owner bit is not checked: ownership only selects the
  *    interrupt path (IM0 vs IM1), and the host is the only driver here.

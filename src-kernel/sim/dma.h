@@ -16,7 +16,7 @@ struct sim_card;
 struct configfs_attribute;
 
 /*
- * DCHERR bits reported by the model.  The fact sheet documents no bit
+ * DCHERR bits reported by the model.  doc/x100-hardware.md documents no bit
  * meanings (C.6: "non-zero = error"); these are the model's own, so that
  * a test can tell the causes apart.  The driver only tests for non-zero.
  */

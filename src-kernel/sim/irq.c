@@ -11,12 +11,12 @@
  * when it is delivered.  A source is delivered when it is raised while
  * enabled, or when it gets enabled while its SICR0 bit is set; rewriting
  * an already enabled bit (the B0+ "re-enable" workaround) delivers
- * nothing.  The fact sheet does not say how the hardware behaves there;
+ * nothing.  No public source says how the hardware behaves there;
  * this is the edge-triggered reading of MSI-X.
  *
  * With one vector (configfs "vectors" = 1, MSI) every source goes to
  * vector 0 whatever MXAR says, and nothing auto-clears (SIAC0 is only
- * valid with MSI-X, fact sheet B.5): the handler must acknowledge SICR0.
+ * valid with MSI-X, doc/x100-hardware.md B.5): the handler must ack SICR0.
  * A message is sent when an enabled source is raised, and whenever SICE0
  * is written while an enabled source is pending in SICR0.  On B0 and
  * later steppings the card then sends nothing until SICE0 is written
@@ -32,7 +32,7 @@
 
 #include "sim.h"
 
-/* PCI revision id of the B0 stepping (fact sheet B.6) */
+/* PCI revision id of the B0 stepping (doc/x100-hardware.md B.6) */
 #define SIM_REVISION_B0		0x10
 /* Re-sends by SICE0 writes without a new source raised in between */
 #define SIM_IRQ_STORM		1000
@@ -76,7 +76,7 @@ static void sim_irq_msi_rearm(struct sim_card *card)
 	sim_irq_queue(card, pending);
 }
 
-/* SICC0 reads as 0: it is a command register (not in the fact sheet). */
+/* SICC0 reads as 0: a command register (not in doc/x100-hardware.md). */
 u32 sim_irq_reg_read(struct sim_card *card, u32 off)
 {
 	switch (off) {

@@ -75,8 +75,8 @@ void sim_regs_free(struct sim_card *card)
 
 /*
  * Power-on values: a card whose bootstrap finished and waits for a
- * download (post code "12", SCRATCH2 ready).  Registers the fact sheet
- * gives no value for read 0, including DCR (fact sheet G.2: unknown) and
+ * download (post code "12", SCRATCH2 ready).  Registers doc/x100-hardware.md
+ * gives no value for read 0, including DCR (G.2: unknown) and
  * the DMA channels.  The bootstrap model may refine these at its init.
  */
 void sim_regs_reset(struct sim_card *card)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Booting an image in "elf" mode (fact sheet D.2, MPSS boot:elf): the
+ * Booting an image in "elf" mode (doc/x100-hardware.md D.2, MPSS boot:elf): the
  * bootstrap of a ready card reports a download address and the boot CPU's
  * APIC ID in SCRATCH2; the host copies the image byte for byte through the
  * aperture to that address, writes its size to SCRATCH5, clears SCRATCH2
@@ -28,7 +28,7 @@
 #include "regs.h"
 #include "x100.h"
 
-/* Defaults follow MPSS's ELF mode (fact sheet D.2): 100 ms polls, 60 s. */
+/* MPSS's ELF mode defaults (doc/x100-hardware.md D.2): 100 ms polls, 60 s. */
 static unsigned int boot_poll_ms = 100;
 module_param(boot_poll_ms, uint, 0644);
 MODULE_PARM_DESC(boot_poll_ms, "Poll period while an image boots, ms");

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * x100 DMA descriptor encoding (fact sheet C.2).  Pure functions of their
+ * x100 DMA descriptors (doc/x100-hardware.md C.2).  Pure functions of their
  * arguments: shared by the driver, the DMA engine model of micmem_sim.ko
  * and the host unit tests (tests/unit), which compile this header with a
  * small shim for the kernel types.
@@ -81,8 +81,8 @@ static inline u64 mic_desc_memcopy_len(const struct mic_desc *d)
 /*
  * Store the 64-bit @value at @dst once every earlier descriptor of the
  * channel has completed; with @intr the channel interrupt follows.  The
- * KNC erratum (fact sheet C.5, C.8 #2) wants an interrupting STATUS to be
- * preceded by a non-interrupting one: mic_dma.c always emits the pair.
+ * KNC erratum (doc/x100-hardware.md C.8 #2): an interrupting STATUS must be
+ * preceded by a non-interrupting one; the driver always emits the pair.
  */
 static inline struct mic_desc mic_desc_status(u64 value, u64 dst, bool intr)
 {
@@ -119,7 +119,7 @@ static inline u64 mic_desc_dst(const struct mic_desc *d)
 
 /*
  * Ring index arithmetic.  A ring of @size slots holds at most @size - 1
- * descriptors so that head == tail means empty (fact sheet C.3).
+ * descriptors so that head == tail means empty (doc/x100-hardware.md C.3).
  */
 static inline u32 mic_ring_next(u32 idx, u32 size)
 {

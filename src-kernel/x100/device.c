@@ -17,7 +17,7 @@
 #include "regs.h"
 #include "x100.h"
 
-/* PCI revision id -> stepping (fact sheet B.6; mainline's reading). */
+/* PCI revision id -> stepping (doc/x100-hardware.md B.6, as mainline). */
 const char *mic_stepping_name(u8 revision)
 {
 	switch (revision) {
@@ -35,7 +35,7 @@ const char *mic_stepping_name(u8 revision)
 }
 
 /*
- * Usable GDDR from SCRATCH0 (fact sheet B.6): bits 31:3 size in KiB,
+ * Usable GDDR from SCRATCH0 (doc/x100-hardware.md B.6): bits 31:3 KiB,
  * bits 2:1 how much of it is used (all, half, a third, a quarter).  Valid
  * once the bootstrap is ready.  Locked.
  */

@@ -7,7 +7,7 @@
  * followed by two STATUS descriptors that store the part's (even) sequence
  * number minus one, then the number itself, into the channel's completion
  * word in host memory, the second one with the interrupt bit (KNC erratum:
- * an interrupting STATUS must follow a plain one, fact sheet C.5).  Then
+ * an interrupting STATUS follows a plain one, doc/x100-hardware.md C.5).  Then
  * one DHPR write hands the part to the engine.  Every part adds at least
  * three descriptors and a ring never holds more than size - 1, so
  * consecutive DHPR values always differ (the "same head twice" erratum,
@@ -25,8 +25,8 @@
  * rest of that part's MEMCOPYs into NOPs and clears DCHERR so the engine
  * resumes: the part's STATUS pair still retires it, and the work queued
  * behind it on the channel runs as if nothing happened.  Resuming after
- * clearing DCHERR is the simulator's reading; the fact sheet documents no
- * per-channel recovery (C.6).
+ * clearing DCHERR is the simulator's reading; doc/x100-hardware.md has no
+ * public per-channel recovery (C.6, G.16).
  *
  * Hang check: while work is in flight, a delayed work looks at the
  * channel every hang_timeout_ms, starting when the channel becomes busy;
@@ -54,7 +54,7 @@ MODULE_PARM_DESC(hang_timeout_ms,
 
 /*
  * Top of card memory kept out of the default DMA window: MPSS reserves
- * 512 KiB there for VGA/GTT (fact sheet B.6, SCRATCH0 note).
+ * 512 KiB there for VGA/GTT (doc/x100-hardware.md B.6, G.24).
  */
 #define MIC_DMA_RESERVED_TOP	(512 * 1024)
 
@@ -217,7 +217,7 @@ static void mic_dma_chan_disable(struct mic_dma_chan *chan)
 }
 
 /*
- * Program a disabled channel (fact sheet C.4): error interrupts on, the
+ * Program a disabled channel (doc/x100-hardware.md C.4): errors unmasked, the
  * DSTAT write-back, the ring, then the indices the engine reports; enable
  * and unmask.  -EIO if the channel reports an error or stays quiesced.
  */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Host interrupts of the card (fact sheet B.5): routing, enabling and
+ * Host interrupts of the card (doc/x100-hardware.md B.5): routing, enabling and
  * dispatch.
  *
  * With MSI-X (hw->nr_vectors == MICMEM_HW_VECTORS) the DMA channel 0 and
@@ -24,7 +24,7 @@
 #include "mgmt.h"
 
 #define MIC_IRQ_DMA_SOURCES	(MIC_INT_DMA(0) | MIC_INT_DMA(1))
-/* PCI revision id of the B0 stepping (fact sheet B.6) */
+/* PCI revision id of the B0 stepping (doc/x100-hardware.md B.6) */
 #define MIC_REVISION_B0		0x10
 #define MIC_IRQ_OTHER_SOURCES	(GENMASK(3, 0) | (MIC_INT_DMA_MASK & \
 				 ~MIC_IRQ_DMA_SOURCES) | MIC_INT_SBOX_ERR)

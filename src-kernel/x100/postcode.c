@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Post codes: the bootstrap's progress register (DBOX 0x242c), two ASCII
- * characters with the first one in the low byte (fact sheet D.3: MPSS's
+ * characters, the first one in the low byte (doc/x100-hardware.md D.3: MPSS's
  * reading; Barrelfish's constants are byte-swapped).  Raw 0 means "not
  * available yet", all-ones means the card does not respond.
  */
@@ -46,7 +46,7 @@ struct mic_postcode_info {
 	const char *meaning;
 };
 
-/* Codes from fact sheet D.3; "failure" ones end a reset or boot at once. */
+/* Codes of doc/x100-hardware.md D.3; "failure" ends a reset or boot at once. */
 static const struct mic_postcode_info mic_postcodes[] = {
 	{ "10", false, "waiting for APs" },
 	{ "11", false, "signalling host to download" },

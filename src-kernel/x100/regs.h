@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * x100 ("Knights Corner") register map: offsets inside the MMIO BAR (BAR 4)
- * and bit layouts.  Facts from doc/x100-hardware notes (sections B, C, D of
- * the project's hardware fact sheet); where sources disagree, the reading
+ * and bit layouts.  Facts from doc/x100-hardware.md (sections B, C and D,
+ * with their public sources); where sources disagree, the reading
  * named there is used and noted here.
  *
  * Shared by the driver and by the register-level model in micmem_sim.ko:

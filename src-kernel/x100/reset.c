@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Card reset (fact sheet D.4): clear SCRATCH2 so a stale "ready" is not
+ * Reset (doc/x100-hardware.md D.4): clear SCRATCH2 so a stale "ready" is not
  * seen, set RGCR bit 0, leave the card alone for reset_settle_ms, then poll
  * SCRATCH2 bit 0 until the bootstrap reports ready.  Post code "F2"/"F4"
  * (GDDR training / memory preservation failed) re-issues the reset, as
@@ -22,7 +22,7 @@
 #include "regs.h"
 #include "x100.h"
 
-/* Defaults follow the fact sheet (D.4): >= 1 s settle, 1 s polls, 300 s. */
+/* Defaults follow doc/x100-hardware.md D.4: >= 1 s settle, 1 s polls, 300 s. */
 static unsigned int reset_settle_ms = 1000;
 module_param(reset_settle_ms, uint, 0644);
 MODULE_PARM_DESC(reset_settle_ms,
@@ -169,7 +169,7 @@ out_unlock:
 
 /*
  * "shutdown": there is no card OS protocol for an orderly stop in a bare
- * DMA driver (fact sheet D.4), so it stops DMA and resets the card back to
+ * DMA driver (doc/x100-hardware.md D.4): it stops DMA and resets the card to
  * ready; on a card that is ready already it does nothing.
  */
 int mic_x100_shutdown(struct micmem_card *card)

@@ -3,7 +3,7 @@
  * SMPT programming.  Entry i maps the card window page
  * MIC_SYSTEM_BASE + i * 16 GiB to host bus page i, snooped, as MPSS and
  * mainline do at probe; they rewrite it after every reset because some
- * steppings lose it (fact sheet C.8 #8), so mic_dma_start() calls this.
+ * steppings lose it (doc/x100-hardware.md C.8 #8): mic_dma_start() calls it.
  */
 #include "mgmt.h"
 #include "smpt.h"

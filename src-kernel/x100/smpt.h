@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The SMPT window (fact sheet B.4): how the card's DMA engine reaches host
+ * The SMPT window (doc/x100-hardware.md B.4): how the DMA engine reaches host
  * memory.  The driver programs the 32 entries as an identity map, so host
  * bus address H below 512 GiB is card address MIC_SYSTEM_BASE + H.
  */

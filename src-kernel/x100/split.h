@@ -15,7 +15,7 @@
 /* The driver owns the host channels 0 and 1 of every card. */
 #define MIC_DMA_NR_CHANS	2
 
-/* Largest MEMCOPY the driver issues (fact sheet C.1, C.8 #9). */
+/* Largest MEMCOPY the driver issues (doc/x100-hardware.md C.1, C.8 #9). */
 #define MIC_SPLIT_MAX		MIC_DMA_MAX_XFER_HOST
 
 /**

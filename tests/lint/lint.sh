@@ -7,6 +7,7 @@
 #   lint.sh kbuild     SRCROOT OUTDIR KDIR      W=1 build, KCFLAGS=-Werror
 #   lint.sh sparse     SRCROOT OUTDIR KDIR      C=2: sparse on every file
 #   lint.sh rt         SRCROOT OUTDIR RT_KDIR   W=1 build against PREEMPT_RT
+#   lint.sh hwdoc      SRCROOT                  citations of doc/x100-hardware.md
 #
 # KDIR "auto" is the VM's cloud kernel (tests/vm/vm-kernel.sh), RT_KDIR
 # "auto" the newest installed Debian -rt-amd64 headers.  Any warning fails.
@@ -105,6 +106,42 @@ rt)
 	grep -qs '^CONFIG_PREEMPT_RT=y' "$kdir/.config" ||
 		missing "$kdir is not a PREEMPT_RT kernel"
 	build_clean "$3" "$kdir" W=1 KCFLAGS=-Werror
+	;;
+hwdoc)
+	command -v perl > /dev/null || missing "perl"
+	checker=$src/tests/lint/hwdoc-cites.pl
+	# The checker itself first: a tree with one bad citation of each kind
+	# (and a string that only looks like one) must fail with exactly those.
+	tmp=$(mktemp -d) || exit 1
+	trap 'rm -rf "$tmp"' EXIT
+	mkdir -p "$tmp/doc" "$tmp/src-kernel/x"
+	cp "$src/doc/x100-hardware.md" "$tmp/doc/"
+	cat > "$tmp/src-kernel/x/bad.c" <<-'EOF'
+	/* fact sheet B.4 */
+	/* doc/x100-hardware notes */
+	/* doc/x100-hardware.md B.99 */
+	/* C.8 #99, C.4 step 99 */
+	// doc/x100-hardware.md Z
+	static const char *s = "fact sheet Q.1";
+	/* doc/x100-hardware.md B.4, C.8 #6, C.4 step 7, doc/x100-hardware.md D */
+	EOF
+	out=$(perl "$checker" "$tmp")
+	rc=$?
+	want='x/bad.c:1: cites the fact sheet
+x/bad.c:2: names the hardware reference other than doc/x100-hardware.md
+x/bad.c:3: doc/x100-hardware.md has no section B.99
+x/bad.c:4: doc/x100-hardware.md C.8 has no item #99
+x/bad.c:4: doc/x100-hardware.md C.4 has no step 99
+x/bad.c:5: doc/x100-hardware.md has no part Z
+FAIL: 6 bad'
+	got=$(printf '%s\n' "$out" | sed -e 's/^src-kernel\///' -e 's/; cite.*//' -e 's/ citation.*//')
+	if [ "$rc" != 1 ] || [ "$got" != "$want" ]; then
+		echo "FAIL: hwdoc-cites.pl self-test (status $rc), got:"
+		printf '%s\n' "$out"
+		exit 1
+	fi
+	echo "self-test: the checker finds each kind of bad citation"
+	perl "$checker" "$src"
 	;;
 *)
 	echo "lint.sh: unknown check $check" >&2
