@@ -670,4 +670,50 @@ TEST(removed_card_fails_inflight_with_enodev)
 	dma_fd_close(&d);
 }
 
+/* ---- dmaN/bytes counts completed MEMCOPYs only ---- */
+
+/*
+ * Four 1 KiB transfers, one descriptor each, on channel 0; the third
+ * fails and the fourth is skipped: the channel counts the 2 KiB of the
+ * first two, then all of a good batch behind.
+ */
+TEST(failed_descriptors_add_no_bytes)
+{
+	struct micmem_xfer x[4], y;
+	long long bytes, batches;
+	struct micmem_wait w;
+	int card = card0(), i;
+	uint64_t ta, tb;
+	struct dma_fd d;
+
+	open_attached(&d, card);
+	for (i = 0; i < 4; i++)
+		x[i] = dma_xfer(i * KIB, 64 * MIB + i * KIB, KIB,
+				MICMEM_DIR_TO_CARD, 0);
+	y = dma_xfer(MIB, 65 * MIB, 64 * KIB, MICMEM_DIR_TO_CARD, 0);
+	bytes = chan_stat(card, 0, "bytes");
+	batches = chan_stat(card, 0, "batches");
+
+	ASSERT_OK(micsim_knob_set("card0", "fail_skip", "2"));
+	ASSERT_OK(micsim_knob_set("card0", "fail_next", "1"));
+	ASSERT_OK(dma_submit(d.fd, card, x, 4, 0, &ta));
+	EXPECT_ERRNO(dma_wait(d.fd, ta, MICMEM_WAIT_FOREVER, &w), EIO);
+	EXPECT_EQ(w.failed_xfer, 2);
+	EXPECT_EQ(chan_stat(card, 0, "bytes") - bytes, 2 * KIB);
+
+	ASSERT_OK(dma_submit(d.fd, card, &y, 1, 0, &tb));
+	EXPECT_OK(dma_wait(d.fd, tb, MICMEM_WAIT_FOREVER, &w));
+	EXPECT_EQ(chan_stat(card, 0, "bytes") - bytes, 2 * KIB + 64 * KIB);
+	EXPECT_EQ(chan_stat(card, 0, "batches") - batches, 2);
+
+	/* the first descriptor fails: nothing of the batch counts */
+	bytes = chan_stat(card, 0, "bytes");
+	ASSERT_OK(micsim_knob_set("card0", "fail_next", "1"));
+	ASSERT_OK(dma_submit(d.fd, card, x, 4, 0, &ta));
+	EXPECT_ERRNO(dma_wait(d.fd, ta, MICMEM_WAIT_FOREVER, &w), EIO);
+	EXPECT_EQ(w.failed_xfer, 0);
+	EXPECT_EQ(chan_stat(card, 0, "bytes") - bytes, 0);
+	dma_fd_close(&d);
+}
+
 TEST_MAIN()
