@@ -283,19 +283,28 @@ long micmem_ioctl_submit(struct micmem_ctx *ctx, void __user *arg)
 
 	if (copy_from_user(&s, arg, sizeof(s)))
 		return -EFAULT;
+	/* from here on, every outcome is written back (see out:) */
 	s.bad_xfer = MICMEM_NO_XFER;
 	s.ticket = 0;
 	if ((s.flags & ~MICMEM_SUBMIT_VALID_FLAGS) ||
-	    s.reserved[0] || s.reserved[1])
-		return -EINVAL;
-	if (!s.count)
-		return -EINVAL;
-	if (s.count > micmem_dma_max_batch())
-		return -E2BIG;
+	    s.reserved[0] || s.reserved[1]) {
+		ret = -EINVAL;
+		goto out;
+	}
+	if (!s.count) {
+		ret = -EINVAL;
+		goto out;
+	}
+	if (s.count > micmem_dma_max_batch()) {
+		ret = -E2BIG;
+		goto out;
+	}
 
 	att = micmem_attachment_find(fd, s.card);
-	if (!att)
-		return -ENOTCONN;
+	if (!att) {
+		ret = -ENOTCONN;
+		goto out;
+	}
 	ret = mic_state_dma_check(att->card);
 	if (ret)
 		goto out_att;
@@ -318,18 +327,22 @@ long micmem_ioctl_submit(struct micmem_ctx *ctx, void __user *arg)
 		ret = micmem_submit_batch(fd, att, xfers, s.count,
 					  s.flags & MICMEM_SUBMIT_NONBLOCK,
 					  &s.ticket);
-	/*
-	 * On success the batch runs even if this copy fails; its ticket can
-	 * still be reaped with MICMEM_WAIT_ANY.
-	 */
-	if (copy_to_user(arg, &s, sizeof(s)) && !ret)
-		ret = -EFAULT;
 
 out_xfers:
 	if (xfers != stack_xfers)
 		kvfree(xfers);
 out_att:
 	micmem_attachment_put(att);
+out:
+	/*
+	 * bad_xfer and ticket go back on failures too (MICMEM_NO_XFER and 0
+	 * unless one transfer was at fault).  On success the batch runs even
+	 * if this copy fails; its ticket can still be reaped with
+	 * MICMEM_WAIT_ANY.
+	 */
+	memset(s.reserved, 0, sizeof(s.reserved));
+	if (copy_to_user(arg, &s, sizeof(s)) && !ret)
+		ret = -EFAULT;
 	return ret;
 }
 

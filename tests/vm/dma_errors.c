@@ -670,6 +670,146 @@ TEST(removed_card_fails_inflight_with_enodev)
 	dma_fd_close(&d);
 }
 
+/* ---- SUBMIT writes bad_xfer and ticket back on every failure ---- */
+
+#define SENTINEL_BAD	0x5a5a5a5aU
+#define SENTINEL_TICKET	0xdeadbeefcafeULL
+
+/* SUBMIT of @s with sentinels in its out fields; ioctl's return. */
+static int submit_sentinel(int fd, struct micmem_submit *s)
+{
+	s->bad_xfer = SENTINEL_BAD;
+	s->ticket = SENTINEL_TICKET;
+	return ioctl(fd, MICMEM_IOC_SUBMIT, s);
+}
+
+/* @s came back from a failed SUBMIT blaming no single transfer. */
+#define EXPECT_NO_XFER(s, what)						\
+	do {								\
+		EXPECT_EQ((s).bad_xfer, MICMEM_NO_XFER);		\
+		EXPECT_EQ((s).ticket, 0);				\
+		if ((s).bad_xfer != MICMEM_NO_XFER || (s).ticket)	\
+			TH_LOG("%s: bad_xfer %#x ticket %#llx", what,	\
+			       (s).bad_xfer,				\
+			       (unsigned long long)(s).ticket);		\
+	} while (0)
+
+/*
+ * Submit-level failures where no transfer is at fault: bad flags or
+ * reserved, count 0 or too large, unattached card, unreadable array (also
+ * an array that ends in an unmapped page).  ENOMEM cannot be provoked
+ * here: the cloud kernel has no fault injection.
+ */
+TEST(submit_errors_write_no_xfer_and_ticket_0)
+{
+	struct micmem_xfer x = dma_xfer(0, 0, 64, MICMEM_DIR_TO_CARD, 0);
+	struct micmem_xfer *edge;
+	struct micmem_submit s;
+	struct micmem_query q;
+	int card = card0();
+	struct dma_fd d;
+	long pg = sysconf(_SC_PAGESIZE);
+	uint8_t *two;
+
+	open_attached(&d, card);
+	memset(&q, 0, sizeof(q));
+	ASSERT_OK(ioctl(d.fd, MICMEM_IOC_QUERY, &q));
+
+	memset(&s, 0, sizeof(s));
+	s.card = card;
+	s.count = 1;
+	s.xfers = (uintptr_t)&x;
+	s.flags = 2;
+	EXPECT_ERRNO(submit_sentinel(d.fd, &s), EINVAL);
+	EXPECT_NO_XFER(s, "flags");
+	s.flags = 0;
+	s.reserved[0] = 3;
+	EXPECT_ERRNO(submit_sentinel(d.fd, &s), EINVAL);
+	EXPECT_NO_XFER(s, "reserved");
+	EXPECT_EQ(s.reserved[0], 0);	/* zero on output */
+	s.reserved[0] = 0;
+	s.count = 0;
+	EXPECT_ERRNO(submit_sentinel(d.fd, &s), EINVAL);
+	EXPECT_NO_XFER(s, "count 0");
+	s.count = q.max_batch + 1;
+	EXPECT_ERRNO(submit_sentinel(d.fd, &s), E2BIG);
+	EXPECT_NO_XFER(s, "count too large");
+	s.count = 1;
+	s.card = 200;
+	EXPECT_ERRNO(submit_sentinel(d.fd, &s), ENOTCONN);
+	EXPECT_NO_XFER(s, "no such card");
+	s.card = sim_card_nr("card1");
+	EXPECT_ERRNO(submit_sentinel(d.fd, &s), ENOTCONN);
+	EXPECT_NO_XFER(s, "card not attached");
+	s.card = card;
+	s.xfers = 8;
+	EXPECT_ERRNO(submit_sentinel(d.fd, &s), EFAULT);
+	EXPECT_NO_XFER(s, "unreadable array");
+
+	/* 2 transfers, the second one in an unmapped page */
+	two = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(two, MAP_FAILED);
+	ASSERT_OK(munmap(two + pg, pg));
+	edge = (struct micmem_xfer *)(two + pg - sizeof(x));
+	*edge = x;
+	s.count = 2;
+	s.xfers = (uintptr_t)edge;
+	EXPECT_ERRNO(submit_sentinel(d.fd, &s), EFAULT);
+	EXPECT_NO_XFER(s, "array ends unmapped");
+	/* 8 transfers: the array is allocated, not on the stack */
+	s.count = 8;
+	s.xfers = (uintptr_t)(two + pg - 4 * sizeof(x));
+	EXPECT_ERRNO(submit_sentinel(d.fd, &s), EFAULT);
+	EXPECT_NO_XFER(s, "long array ends unmapped");
+	munmap(two, pg);
+
+	/* the limit of outstanding tickets */
+	ASSERT_OK(param_set("max_tickets", "1"));
+	s.count = 1;
+	s.xfers = (uintptr_t)&x;
+	ASSERT_OK(submit_sentinel(d.fd, &s));
+	EXPECT_EQ(s.bad_xfer, MICMEM_NO_XFER);
+	EXPECT_GT(s.ticket, 0);
+	EXPECT_NE(s.ticket, SENTINEL_TICKET);
+	EXPECT_ERRNO(submit_sentinel(d.fd, &s), ENOSPC);
+	EXPECT_NO_XFER(s, "max_tickets");
+	param_set("max_tickets", "65536");
+	dma_fd_close(&d);
+}
+
+/* The card's state refuses the submit: EBUSY (resetting), ENODEV (lost). */
+TEST_TIMEOUT(submit_state_errors_write_no_xfer_and_ticket_0, 40)
+{
+	struct micmem_xfer x = dma_xfer(0, 0, 64, MICMEM_DIR_TO_CARD, 0);
+	struct micmem_submit s;
+	struct dma_fd d;
+	int card;
+
+	card = micsim_add("nx", NULL);
+	ASSERT_GE(card, 0);
+	open_attached(&d, card);
+	memset(&s, 0, sizeof(s));
+	s.card = card;
+	s.count = 1;
+	s.xfers = (uintptr_t)&x;
+
+	ASSERT_OK(card_state_cmd(card, "reset:force"));
+	EXPECT_ERRNO(submit_sentinel(d.fd, &s), EBUSY);
+	EXPECT_NO_XFER(s, "resetting");
+	ASSERT_OK(card_state_wait(card, "ready", 20000));
+
+	ASSERT_OK(param_set("health_ms", "100"));
+	ASSERT_OK(micsim_knob_set("nx", "vanish", "1"));
+	ASSERT_OK(card_state_wait(card, "lost", 5000));
+	EXPECT_ERRNO(submit_sentinel(d.fd, &s), ENODEV);
+	EXPECT_NO_XFER(s, "lost");
+	param_set("health_ms", "500");
+	EXPECT_OK(micsim_del("nx"));
+	EXPECT_OK(dma_detach(d.fd, card));
+	dma_fd_close(&d);
+}
+
 /* ---- dmaN/bytes counts completed MEMCOPYs only ---- */
 
 /*

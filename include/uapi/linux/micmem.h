@@ -187,13 +187,15 @@ struct micmem_xfer {
  * @flags:	in: MICMEM_SUBMIT_*
  * @count:	in: number of entries at @xfers (1 .. micmem_query.max_batch)
  * @bad_xfer:	out: when the submit fails because of one transfer (-EINVAL,
- *		-ERANGE), its index; MICMEM_NO_XFER otherwise
+ *		-ERANGE), its index; MICMEM_NO_XFER otherwise, success included
  * @xfers:	in: user pointer to @count struct micmem_xfer
- * @ticket:	out: identifies the whole batch for MICMEM_IOC_WAIT; never 0
+ * @ticket:	out: identifies the whole batch for MICMEM_IOC_WAIT; never 0;
+ *		0 when the submit fails
  * @reserved:	zero
  *
  * The batch is validated completely before anything is queued: it is
- * queued whole or not at all.
+ * queued whole or not at all.  @bad_xfer and @ticket are written back on
+ * every outcome except -EFAULT for the struct itself.
  */
 struct micmem_submit {
 	__u32 card;
