@@ -154,8 +154,10 @@ static void micmem_batch_complete(struct mic_dma_batch *db)
 	spin_lock_irqsave(&fd->lock, flags);
 	WRITE_ONCE(b->done, true);
 	fd->inflight--;
-	if (!fd->closed)
+	if (!fd->closed) {
 		list_add_tail(&b->done_node, &fd->done);
+		fd->ready++;
+	}
 	spin_unlock_irqrestore(&fd->lock, flags);
 	wake_up_all(&fd->wq);
 	micmem_batch_put_any(b);
@@ -247,6 +249,12 @@ static int micmem_submit_batch(struct micmem_fd_dma *fd,
 err_erase:
 	*ticket = 0;
 	xa_erase(&fd->tickets, b->ticket);
+	/*
+	 * A wait that found the ticket in the table meanwhile sees it done,
+	 * not on fd->done: consumed, -ENOENT.
+	 */
+	WRITE_ONCE(b->done, true);
+	wake_up_all(&fd->wq);
 err_unreserve:
 	micmem_fd_unreserve(fd);
 err_put:

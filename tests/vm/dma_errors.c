@@ -664,7 +664,9 @@ TEST(removed_card_fails_inflight_with_enodev)
 	memset(&w, 0, sizeof(w));
 	w.flags = MICMEM_WAIT_ANY;
 	w.deadline_ns = MICMEM_WAIT_NO_BLOCK;
-	EXPECT_ERRNO(ioctl(d.fd, MICMEM_IOC_WAIT, &w), ENODEV);
+	EXPECT_OK(ioctl(d.fd, MICMEM_IOC_WAIT, &w));
+	EXPECT_EQ(w.error, -ENODEV);
+	EXPECT_EQ(w.error_class, MICMEM_ERR_CARD_LOST);
 	EXPECT_EQ(w.ticket, t2);
 	EXPECT_OK(dma_detach(d.fd, card));
 	dma_fd_close(&d);
@@ -853,6 +855,55 @@ TEST(failed_descriptors_add_no_bytes)
 	EXPECT_ERRNO(dma_wait(d.fd, ta, MICMEM_WAIT_FOREVER, &w), EIO);
 	EXPECT_EQ(w.failed_xfer, 0);
 	EXPECT_EQ(chan_stat(card, 0, "bytes") - bytes, 0);
+	dma_fd_close(&d);
+}
+
+/* ---- WAIT: a failed batch is handed back with 0 ---- */
+
+/*
+ * The ioctl itself succeeds when it hands a failed batch back; the
+ * batch's error is in the struct (a channel error here, a lost card in
+ * removed_card_fails_inflight_with_enodev).
+ */
+TEST(wait_returns_0_with_the_batch_error)
+{
+	struct micmem_xfer x[2];
+	struct micmem_wait w;
+	int card = card0(), i;
+	struct dma_fd d;
+	uint64_t t;
+
+	open_attached(&d, card);
+	for (i = 0; i < 2; i++)
+		x[i] = dma_xfer(i * KIB, 64 * MIB + i * KIB, KIB,
+				MICMEM_DIR_TO_CARD, 0);
+	ASSERT_OK(micsim_knob_set("card0", "fail_skip", "1"));
+	ASSERT_OK(micsim_knob_set("card0", "fail_next", "1"));
+	ASSERT_OK(dma_submit(d.fd, card, x, 2, 0, &t));
+	memset(&w, 0, sizeof(w));
+	w.ticket = t;
+	w.deadline_ns = MICMEM_WAIT_FOREVER;
+	w.error = 99;
+	EXPECT_EQ(ioctl(d.fd, MICMEM_IOC_WAIT, &w), 0);
+	EXPECT_EQ(w.ticket, t);
+	EXPECT_EQ(w.error, -EIO);
+	EXPECT_EQ(w.error_class, MICMEM_ERR_CHANNEL);
+	EXPECT_EQ(w.failed_xfer, 1);
+	/* consumed: a second wait is the call's own ENOENT */
+	EXPECT_ERRNO(ioctl(d.fd, MICMEM_IOC_WAIT, &w), ENOENT);
+
+	/* the same with MICMEM_WAIT_ANY */
+	ASSERT_OK(micsim_knob_set("card0", "fail_next", "1"));
+	ASSERT_OK(dma_submit(d.fd, card, x, 2, 0, &t));
+	memset(&w, 0, sizeof(w));
+	w.flags = MICMEM_WAIT_ANY;
+	w.deadline_ns = now_ns() + 5000000000ULL;
+	EXPECT_EQ(ioctl(d.fd, MICMEM_IOC_WAIT, &w), 0);
+	EXPECT_EQ(w.ticket, t);
+	EXPECT_EQ(w.error, -EIO);
+	EXPECT_EQ(w.error_class, MICMEM_ERR_CHANNEL);
+	EXPECT_EQ(w.failed_xfer, 0);
+	EXPECT_ERRNO(ioctl(d.fd, MICMEM_IOC_WAIT, &w), ENOENT);
 	dma_fd_close(&d);
 }
 
