@@ -156,7 +156,7 @@ static void micmem_batch_complete(struct mic_dma_batch *db)
 	fd->inflight--;
 	if (!fd->closed) {
 		list_add_tail(&b->done_node, &fd->done);
-		fd->ready++;
+		WRITE_ONCE(fd->ready, fd->ready + 1);
 	}
 	spin_unlock_irqrestore(&fd->lock, flags);
 	wake_up_all(&fd->wq);

@@ -52,8 +52,8 @@ static struct micmem_batch *micmem_ticket_find(struct micmem_fd_dma *fd,
 static void micmem_batch_claim(struct micmem_fd_dma *fd,
 			       struct micmem_batch *b)
 {
-	b->claimed = true;
-	fd->ready--;
+	WRITE_ONCE(b->claimed, true);
+	WRITE_ONCE(fd->ready, fd->ready - 1);
 }
 
 /*
@@ -65,8 +65,8 @@ static void micmem_batch_consume(struct micmem_fd_dma *fd,
 {
 	spin_lock_irq(&fd->lock);
 	list_del_init(&b->done_node);
-	b->claimed = false;
-	fd->outstanding--;
+	WRITE_ONCE(b->claimed, false);
+	WRITE_ONCE(fd->outstanding, fd->outstanding - 1);
 	spin_unlock_irq(&fd->lock);
 	xa_erase(&fd->tickets, b->ticket);
 	micmem_batch_put(b);
@@ -79,8 +79,8 @@ static void micmem_batch_unclaim(struct micmem_fd_dma *fd,
 				 struct micmem_batch *b)
 {
 	spin_lock_irq(&fd->lock);
-	b->claimed = false;
-	fd->ready++;
+	WRITE_ONCE(b->claimed, false);
+	WRITE_ONCE(fd->ready, fd->ready + 1);
 	spin_unlock_irq(&fd->lock);
 	wake_up_all(&fd->wq);
 }
