@@ -58,7 +58,8 @@ struct micmem_attachment {
 struct micmem_fd_dma {
 	struct kref ref;
 	spinlock_t lock;		/* see the top of this file */
-	struct list_head done;		/* completed, not yet waited for */
+	struct list_head done;		/* completed, not yet consumed */
+	unsigned int ready;		/* of those, not claimed by a wait */
 	unsigned int outstanding;	/* submitted, not yet waited for */
 	unsigned int inflight;		/* submitted, not yet completed */
 	bool closed;
@@ -77,6 +78,7 @@ struct micmem_batch {
 	struct micmem_attachment *att;
 	struct list_head done_node;	/* fd->done, under fd->lock */
 	bool done;
+	bool claimed;			/* a wait is handing it back (fd->lock) */
 	struct work_struct free_work;	/* last put from irq context */
 };
 

@@ -474,7 +474,9 @@ int micmem_pool_mmap(struct file *file, struct vm_area_struct *vma)
 /*
  * Place the mapping so that user address and pool offset are congruent
  * modulo 2 MiB, which is what a PMD entry needs: ask for 2 MiB more than
- * the length, then slide up to the first suitable address.
+ * the length, then slide up to the first suitable address.  Mappings
+ * shorter than 2 MiB get no PMD but are placed the same way: doc/pool.md
+ * promises the congruence for every mapping without MAP_FIXED.
  */
 unsigned long micmem_pool_get_unmapped_area(struct file *file,
 					    unsigned long addr,
@@ -487,7 +489,7 @@ unsigned long micmem_pool_get_unmapped_area(struct file *file,
 	unsigned long padded = len + align;
 	unsigned long base;
 
-	if ((flags & MAP_FIXED) || len < align || padded < len)
+	if ((flags & MAP_FIXED) || padded < len)
 		goto plain;
 	base = current->mm->get_unmapped_area(file, addr, padded, pgoff, flags);
 	if (IS_ERR_VALUE(base))

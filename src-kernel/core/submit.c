@@ -154,8 +154,10 @@ static void micmem_batch_complete(struct mic_dma_batch *db)
 	spin_lock_irqsave(&fd->lock, flags);
 	WRITE_ONCE(b->done, true);
 	fd->inflight--;
-	if (!fd->closed)
+	if (!fd->closed) {
 		list_add_tail(&b->done_node, &fd->done);
+		WRITE_ONCE(fd->ready, fd->ready + 1);
+	}
 	spin_unlock_irqrestore(&fd->lock, flags);
 	wake_up_all(&fd->wq);
 	micmem_batch_put_any(b);
@@ -247,6 +249,12 @@ static int micmem_submit_batch(struct micmem_fd_dma *fd,
 err_erase:
 	*ticket = 0;
 	xa_erase(&fd->tickets, b->ticket);
+	/*
+	 * A wait that found the ticket in the table meanwhile sees it done,
+	 * not on fd->done: consumed, -ENOENT.
+	 */
+	WRITE_ONCE(b->done, true);
+	wake_up_all(&fd->wq);
 err_unreserve:
 	micmem_fd_unreserve(fd);
 err_put:
@@ -283,19 +291,28 @@ long micmem_ioctl_submit(struct micmem_ctx *ctx, void __user *arg)
 
 	if (copy_from_user(&s, arg, sizeof(s)))
 		return -EFAULT;
+	/* from here on, every outcome is written back (see out:) */
 	s.bad_xfer = MICMEM_NO_XFER;
 	s.ticket = 0;
 	if ((s.flags & ~MICMEM_SUBMIT_VALID_FLAGS) ||
-	    s.reserved[0] || s.reserved[1])
-		return -EINVAL;
-	if (!s.count)
-		return -EINVAL;
-	if (s.count > micmem_dma_max_batch())
-		return -E2BIG;
+	    s.reserved[0] || s.reserved[1]) {
+		ret = -EINVAL;
+		goto out;
+	}
+	if (!s.count) {
+		ret = -EINVAL;
+		goto out;
+	}
+	if (s.count > micmem_dma_max_batch()) {
+		ret = -E2BIG;
+		goto out;
+	}
 
 	att = micmem_attachment_find(fd, s.card);
-	if (!att)
-		return -ENOTCONN;
+	if (!att) {
+		ret = -ENOTCONN;
+		goto out;
+	}
 	ret = mic_state_dma_check(att->card);
 	if (ret)
 		goto out_att;
@@ -318,18 +335,22 @@ long micmem_ioctl_submit(struct micmem_ctx *ctx, void __user *arg)
 		ret = micmem_submit_batch(fd, att, xfers, s.count,
 					  s.flags & MICMEM_SUBMIT_NONBLOCK,
 					  &s.ticket);
-	/*
-	 * On success the batch runs even if this copy fails; its ticket can
-	 * still be reaped with MICMEM_WAIT_ANY.
-	 */
-	if (copy_to_user(arg, &s, sizeof(s)) && !ret)
-		ret = -EFAULT;
 
 out_xfers:
 	if (xfers != stack_xfers)
 		kvfree(xfers);
 out_att:
 	micmem_attachment_put(att);
+out:
+	/*
+	 * bad_xfer and ticket go back on failures too (MICMEM_NO_XFER and 0
+	 * unless one transfer was at fault).  On success the batch runs even
+	 * if this copy fails; its ticket can still be reaped with
+	 * MICMEM_WAIT_ANY.
+	 */
+	memset(s.reserved, 0, sizeof(s.reserved));
+	if (copy_to_user(arg, &s, sizeof(s)) && !ret)
+		ret = -EFAULT;
 	return ret;
 }
 

@@ -6,13 +6,23 @@
  * signal returns -ERESTARTSYS and the restarted call (SA_RESTART) waits
  * for the same instant; without SA_RESTART user space sees -EINTR.
  *
- * A completed ticket is consumed by the wait that reports it (the ticket
- * table's reference dropped): each ticket is reported once, except that
- * waiters already waiting for the same ticket when it completes all see
- * the result.
+ * The ioctl returns 0 whenever it hands a batch back, whatever the batch's
+ * result (that is in the struct); a negative errno is always the call's
+ * own failure, and then no batch was handed back.
  *
- * poll(): EPOLLIN | EPOLLRDNORM while the fd has a completed ticket not yet
- * consumed; MICMEM_WAIT_ANY with MICMEM_WAIT_NO_BLOCK consumes them.
+ * Exactly-once delivery.  A completed batch sits on fd->done, in
+ * completion order, until one wait consumes it.  A wait first *claims* it
+ * (b->claimed, under fd->lock; claimed batches stay in their place on the
+ * list), then copies the result to user space, then either consumes it
+ * (off the list, out of the ticket table) or, if the copy failed, clears
+ * the claim so that the batch is waitable again exactly as before.  Only
+ * one wait can hold the claim, so a batch reaches user space once, whether
+ * the waits name its ticket or use MICMEM_WAIT_ANY.  A wait for a ticket
+ * that another wait has claimed keeps waiting until the claim is resolved:
+ * -ENOENT if the batch was consumed, the batch if it was put back.
+ *
+ * poll(): EPOLLIN | EPOLLRDNORM while the fd has a completed batch that no
+ * wait has claimed; MICMEM_WAIT_ANY with MICMEM_WAIT_NO_BLOCK takes them.
  */
 #include <linux/hrtimer.h>
 #include <linux/sched/signal.h>
@@ -38,23 +48,41 @@ static struct micmem_batch *micmem_ticket_find(struct micmem_fd_dma *fd,
 	return b;
 }
 
-/* Consume @b's ticket if nobody did yet (the caller holds a reference). */
-static void micmem_ticket_consume(struct micmem_fd_dma *fd,
-				  struct micmem_batch *b)
+/* fd->lock held: @b is completed, unclaimed and not consumed; claim it. */
+static void micmem_batch_claim(struct micmem_fd_dma *fd,
+			       struct micmem_batch *b)
 {
-	bool mine;
+	WRITE_ONCE(b->claimed, true);
+	WRITE_ONCE(fd->ready, fd->ready - 1);
+}
 
+/*
+ * The result of claimed batch @b reached user space: consume it.  The
+ * ticket table's reference is dropped; the caller keeps its own.
+ */
+static void micmem_batch_consume(struct micmem_fd_dma *fd,
+				 struct micmem_batch *b)
+{
 	spin_lock_irq(&fd->lock);
-	mine = !list_empty(&b->done_node);
-	if (mine) {
-		list_del_init(&b->done_node);
-		fd->outstanding--;
-	}
+	list_del_init(&b->done_node);
+	WRITE_ONCE(b->claimed, false);
+	WRITE_ONCE(fd->outstanding, fd->outstanding - 1);
 	spin_unlock_irq(&fd->lock);
-	if (mine) {
-		xa_erase(&fd->tickets, b->ticket);
-		micmem_batch_put(b);
-	}
+	xa_erase(&fd->tickets, b->ticket);
+	micmem_batch_put(b);
+	/* waiters for this ticket (-ENOENT) and for "no batch at all" */
+	wake_up_all(&fd->wq);
+}
+
+/* The result of claimed batch @b could not be copied: waitable again. */
+static void micmem_batch_unclaim(struct micmem_fd_dma *fd,
+				 struct micmem_batch *b)
+{
+	spin_lock_irq(&fd->lock);
+	WRITE_ONCE(b->claimed, false);
+	WRITE_ONCE(fd->ready, fd->ready + 1);
+	spin_unlock_irq(&fd->lock);
+	wake_up_all(&fd->wq);
 }
 
 struct micmem_waiter {
@@ -62,12 +90,17 @@ struct micmem_waiter {
 	struct micmem_batch *b;		/* NULL: any ticket */
 };
 
+/*
+ * Lockless check that something changed for @w; the decision is taken
+ * again under fd->lock.  For a ticket: it completed and nobody holds its
+ * claim (it is claimable, or was consumed).  For any ticket: a completed
+ * batch is unclaimed, or the fd has no batch left.
+ */
 static bool micmem_wait_ready(struct micmem_waiter *w)
 {
 	if (w->b)
-		return READ_ONCE(w->b->done);
-	return !list_empty_careful(&w->fd->done) ||
-	       !READ_ONCE(w->fd->outstanding);
+		return READ_ONCE(w->b->done) && !READ_ONCE(w->b->claimed);
+	return READ_ONCE(w->fd->ready) || !READ_ONCE(w->fd->outstanding);
 }
 
 /* 0 when ready, -ETIME past @deadline_ns, -ERESTARTSYS on a signal. */
@@ -103,24 +136,28 @@ static int micmem_wait_until(struct micmem_waiter *w, u64 deadline_ns)
 	return ret;
 }
 
-/* Oldest completed batch of the fd, consumed, with a reference; or NULL. */
-static struct micmem_batch *micmem_take_any(struct micmem_fd_dma *fd,
-					    bool *none)
+/*
+ * Claim the oldest completed, unclaimed batch of the fd, with a reference;
+ * NULL if there is none, and then *@none tells whether the fd has no batch
+ * at all (not even one in flight or claimed by another wait).
+ */
+static struct micmem_batch *micmem_claim_any(struct micmem_fd_dma *fd,
+					     bool *none)
 {
-	struct micmem_batch *b;
+	struct micmem_batch *b, *found = NULL;
 
 	spin_lock_irq(&fd->lock);
-	b = list_first_entry_or_null(&fd->done, struct micmem_batch,
-				     done_node);
-	if (b) {
-		list_del_init(&b->done_node);
-		fd->outstanding--;
+	list_for_each_entry(b, &fd->done, done_node) {
+		if (!b->claimed) {
+			micmem_batch_claim(fd, b);
+			kref_get(&b->ref);
+			found = b;
+			break;
+		}
 	}
 	*none = !fd->outstanding;
 	spin_unlock_irq(&fd->lock);
-	if (b)	/* the table's reference becomes ours */
-		xa_erase(&fd->tickets, b->ticket);
-	return b;
+	return found;
 }
 
 static int micmem_wait_any(struct micmem_fd_dma *fd, u64 deadline_ns,
@@ -131,7 +168,7 @@ static int micmem_wait_any(struct micmem_fd_dma *fd, u64 deadline_ns,
 	int ret;
 
 	for (;;) {
-		*out = micmem_take_any(fd, &none);
+		*out = micmem_claim_any(fd, &none);
 		if (*out)
 			return 0;
 		if (none)
@@ -140,6 +177,40 @@ static int micmem_wait_any(struct micmem_fd_dma *fd, u64 deadline_ns,
 		if (ret)
 			return ret;
 	}
+}
+
+/* Claim the batch of @ticket, with a reference, once it is done. */
+static int micmem_wait_ticket(struct micmem_fd_dma *fd, u64 ticket,
+			      u64 deadline_ns, struct micmem_batch **out)
+{
+	struct micmem_waiter w = { .fd = fd };
+	struct micmem_batch *b;
+	int ret = 0;
+
+	b = micmem_ticket_find(fd, ticket);
+	if (!b)
+		return -ENOENT;
+	w.b = b;
+	for (;;) {
+		ret = micmem_wait_until(&w, deadline_ns);
+		if (ret)
+			break;
+		spin_lock_irq(&fd->lock);
+		if (list_empty(&b->done_node)) {
+			ret = -ENOENT;	/* another wait consumed it */
+		} else if (!b->claimed) {
+			micmem_batch_claim(fd, b);
+			*out = b;
+		} else {
+			ret = -EAGAIN;	/* claimed by another: wait on */
+		}
+		spin_unlock_irq(&fd->lock);
+		if (ret != -EAGAIN)
+			break;
+	}
+	if (ret)
+		micmem_batch_put(b);
+	return ret;
 }
 
 long micmem_ioctl_wait(struct micmem_ctx *ctx, void __user *arg)
@@ -155,34 +226,26 @@ long micmem_ioctl_wait(struct micmem_ctx *ctx, void __user *arg)
 	    w.reserved[0] || w.reserved[1])
 		return -EINVAL;
 
-	if (w.flags & MICMEM_WAIT_ANY) {
+	if (w.flags & MICMEM_WAIT_ANY)
 		ret = micmem_wait_any(fd, w.deadline_ns, &b);
-		if (ret)
-			return ret;
-	} else {
-		struct micmem_waiter waiter = { .fd = fd };
-
-		b = micmem_ticket_find(fd, w.ticket);
-		if (!b)
-			return -ENOENT;
-		waiter.b = b;
-		ret = micmem_wait_until(&waiter, w.deadline_ns);
-		if (ret) {
-			micmem_batch_put(b);
-			return ret;
-		}
-		micmem_ticket_consume(fd, b);
-	}
+	else
+		ret = micmem_wait_ticket(fd, w.ticket, w.deadline_ns, &b);
+	if (ret)
+		return ret;
 
 	/* done: the channels no longer write these (see mic_dma_batch) */
 	w.ticket = b->ticket;
 	w.error = b->dma.error;
 	w.error_class = b->dma.error_class;
 	w.failed_xfer = b->dma.failed_xfer;
+	if (copy_to_user(arg, &w, sizeof(w))) {
+		micmem_batch_unclaim(fd, b);
+		ret = -EFAULT;
+	} else {
+		micmem_batch_consume(fd, b);
+	}
 	micmem_batch_put(b);
-	if (copy_to_user(arg, &w, sizeof(w)))
-		return -EFAULT;
-	return w.error;
+	return ret;
 }
 
 __poll_t micmem_dma_poll(struct file *file, poll_table *pt)
@@ -192,9 +255,7 @@ __poll_t micmem_dma_poll(struct file *file, poll_table *pt)
 	__poll_t mask = 0;
 
 	poll_wait(file, &fd->wq, pt);
-	spin_lock_irq(&fd->lock);
-	if (!list_empty(&fd->done))
+	if (READ_ONCE(fd->ready))
 		mask = EPOLLIN | EPOLLRDNORM;
-	spin_unlock_irq(&fd->lock);
 	return mask;
 }

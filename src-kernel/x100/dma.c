@@ -317,14 +317,24 @@ static void mic_dma_err_work(struct work_struct *work)
 		u32 status = mic_ring_add(failed->end,
 					  MIC_DMA_RING_SIZE - MIC_DMA_PART_EXTRA,
 					  MIC_DMA_RING_SIZE);
+		u64 lost = 0;
 
 		mic_dma_batch_fail(failed->batch, chan->slot_xfer[slot], -EIO,
 				   MICMEM_ERR_CHANNEL);
 		/* a failed STATUS is simply executed again */
 		if (mic_dma_slot_in(slot, failed->start, status))
 			for (s = slot; s != status;
-			     s = mic_ring_next(s, MIC_DMA_RING_SIZE))
-				chan->ring[s] = mic_desc_nop();
+			     s = mic_ring_next(s, MIC_DMA_RING_SIZE)) {
+				struct mic_desc *d = &chan->ring[s];
+
+				if (mic_desc_type(d) == MIC_DESC_MEMCOPY)
+					lost += mic_desc_memcopy_len(d);
+				*d = mic_desc_nop();
+			}
+		/* "bytes" counts only the copies that completed */
+		spin_lock_irq(&chan->lock);
+		failed->bytes -= lost;
+		spin_unlock_irq(&chan->lock);
 	}
 	chan->wb->dstat = 0;
 	wmb();	/* NOPs visible before the engine resumes */

@@ -275,18 +275,24 @@ struct micmem_status {
  * @flags:	0 or MICMEM_WAIT_ANY (the oldest completed batch of the
  *		handle, waiting for one if none is)
  * @status:	out, may be NULL: see struct micmem_status.  When a batch was
- *		consumed (return 0 or a batch error) its ticket, error,
- *		failed transfer and error class; otherwise ticket 0, the
- *		return value as error, MICMEM_NO_XFER and MICMEM_ERR_NONE.
+ *		handed back (and consumed): its ticket (never 0), error,
+ *		failed transfer and error class.  When the call itself
+ *		failed: ticket 0, the return value as error, MICMEM_NO_XFER
+ *		and MICMEM_ERR_NONE; no batch was consumed.
  *
- * MICMEM_IOC_WAIT.  A batch is reported once: waiting for it again gives
- * -ENOENT.  Returns 0 (the batch completed), -ETIME (the deadline passed
- * first; the batch is still in flight, wait again), the batch's error
- * (-EIO channel error, -ENODEV card lost, -ECANCELED card reset,
- * -ETIMEDOUT hung channel, with @status telling which transfer and
- * class), -ENOENT (no such ticket, or with MICMEM_WAIT_ANY no batch at
- * all), -EINTR (a signal; the deadline is absolute, so calling again with
- * the same deadline is right), -EINVAL (@m NULL, bad flags).
+ * MICMEM_IOC_WAIT (driver API version 2 or later).  Each batch is handed
+ * back exactly once, to one wait, even when several threads wait for it
+ * or use MICMEM_WAIT_ANY at the same time; waiting for it afterwards gives
+ * -ENOENT.  Returns 0 (the batch completed), the batch's error (-EIO
+ * channel error, -ENODEV card lost, -ECANCELED card reset, -ETIMEDOUT
+ * hung channel, with @status telling which transfer and class), or an
+ * error of the call, which consumes nothing: -ETIME (the deadline passed
+ * first; the batch is still in flight, wait again), -ENOENT (no such
+ * ticket, already consumed, or with MICMEM_WAIT_ANY no batch at all),
+ * -EINTR (a signal; the deadline is absolute, so calling again with the
+ * same deadline is right), -EFAULT (the result could not be stored; the
+ * batch stays waitable), -EINVAL (@m NULL, bad flags).  @status->ticket
+ * tells the two kinds apart: it is 0 exactly when the call failed.
  */
 MICMEM_API int micmem_wait(struct micmem *m, uint64_t ticket,
 			   uint64_t deadline_ns, unsigned int flags,

@@ -35,27 +35,26 @@ MICMEM_API int micmem_wait(struct micmem *m, uint64_t ticket,
 	w.ticket = ticket;
 	w.deadline_ns = deadline_ns;
 	w.flags = flags;
-	ret = micmem_ioctl(m, MICMEM_IOC_WAIT, &w);
-	if (!status)
-		return ret;
-
-	memset(status, 0, sizeof(*status));
 	/*
-	 * The driver fills the struct in only when it consumed a batch; it
-	 * then returns the batch's error.  w.error is 0 otherwise (we
-	 * zeroed it), which no batch error is.
+	 * The driver (API version 2) returns 0 exactly when it hands a
+	 * batch back, with the batch's result in the struct; an error is
+	 * the call's own, and then no batch was consumed.
 	 */
-	if (!ret || (w.error && w.error == ret)) {
-		status->ticket = w.ticket;
-		status->error = w.error;
-		status->failed_xfer = w.failed_xfer;
-		status->error_class = w.error_class;
-	} else {
-		status->error = ret;
-		status->failed_xfer = MICMEM_NO_XFER;
-		status->error_class = MICMEM_ERR_NONE;
+	ret = micmem_ioctl(m, MICMEM_IOC_WAIT, &w);
+	if (status) {
+		memset(status, 0, sizeof(*status));
+		if (ret) {
+			status->error = ret;
+			status->failed_xfer = MICMEM_NO_XFER;
+			status->error_class = MICMEM_ERR_NONE;
+		} else {
+			status->ticket = w.ticket;
+			status->error = w.error;
+			status->failed_xfer = w.failed_xfer;
+			status->error_class = w.error_class;
+		}
 	}
-	return ret;
+	return ret ? ret : w.error;
 }
 
 MICMEM_API int micmem_wait_timeout(struct micmem *m, uint64_t ticket,

@@ -514,9 +514,9 @@ TEST(wait_reports_the_batch_error)
 	struct micmem_status st;
 	unsigned int i;
 
+	/* the driver returns 0 and the batch's error in the struct */
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		reply_wait(cases[i].err, 8 + i, -cases[i].err, i,
-			   cases[i].cls);
+		reply_wait(0, 8 + i, -cases[i].err, i, cases[i].cls);
 		EXPECT_EQ(micmem_wait(m, 8 + i, MICMEM_WAIT_FOREVER, 0, &st),
 			  -cases[i].err);
 		EXPECT_EQ(st.ticket, 8 + i);
@@ -550,6 +550,35 @@ TEST(wait_errors_without_a_batch_leave_ticket_0)
 	mock_reply(EINVAL, NULL, 0);
 	EXPECT_EQ(micmem_wait(m, 3, 0, 0x80, &st), -EINVAL);
 	EXPECT_EQ(ARG(5, struct micmem_wait)->flags, 0x80);
+	micmem_close(m);
+}
+
+/*
+ * A failed call never consumed a batch, whatever the struct holds: no
+ * guessing from w.error (an EFAULT on the result may leave a copy of the
+ * result behind, and the batch is still waitable).
+ */
+TEST(wait_call_error_is_never_a_batch)
+{
+	static const int errs[] = { EFAULT, EIO, ENODEV, ECANCELED, ETIMEDOUT };
+	struct micmem *m = open_handle();
+	struct micmem_status st;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
+		reply_wait(errs[i], 40 + i, -errs[i], 1, MICMEM_ERR_CHANNEL);
+		memset(&st, 0xa5, sizeof(st));
+		EXPECT_EQ(micmem_wait(m, 40 + i, MICMEM_WAIT_FOREVER, 0, &st),
+			  -errs[i]);
+		EXPECT_EQ(st.ticket, 0);
+		EXPECT_EQ(st.error, -errs[i]);
+		EXPECT_EQ(st.failed_xfer, MICMEM_NO_XFER);
+		EXPECT_EQ(st.error_class, MICMEM_ERR_NONE);
+		EXPECT_TRUE(all_zero(st.reserved, sizeof(st.reserved)));
+	}
+	/* and a batch handed back is one, also without a status */
+	reply_wait(0, 50, -EIO, 2, MICMEM_ERR_CHANNEL);
+	EXPECT_EQ(micmem_wait(m, 50, MICMEM_WAIT_FOREVER, 0, NULL), -EIO);
 	micmem_close(m);
 }
 
@@ -714,7 +743,7 @@ TEST(copy_reports_the_batch_error)
 	struct micmem_status st;
 
 	reply_submit(0, 9, MICMEM_NO_XFER);
-	reply_wait(ECANCELED, 9, -ECANCELED, 0, MICMEM_ERR_CARD_RESET);
+	reply_wait(0, 9, -ECANCELED, 0, MICMEM_ERR_CARD_RESET);
 	EXPECT_EQ(micmem_copy_to_card(m, 0, 0, 0, 64, 0, &st), -ECANCELED);
 	EXPECT_EQ(st.ticket, 9);
 	EXPECT_EQ(st.failed_xfer, 0);

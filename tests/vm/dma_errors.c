@@ -664,9 +664,246 @@ TEST(removed_card_fails_inflight_with_enodev)
 	memset(&w, 0, sizeof(w));
 	w.flags = MICMEM_WAIT_ANY;
 	w.deadline_ns = MICMEM_WAIT_NO_BLOCK;
-	EXPECT_ERRNO(ioctl(d.fd, MICMEM_IOC_WAIT, &w), ENODEV);
+	EXPECT_OK(ioctl(d.fd, MICMEM_IOC_WAIT, &w));
+	EXPECT_EQ(w.error, -ENODEV);
+	EXPECT_EQ(w.error_class, MICMEM_ERR_CARD_LOST);
 	EXPECT_EQ(w.ticket, t2);
 	EXPECT_OK(dma_detach(d.fd, card));
+	dma_fd_close(&d);
+}
+
+/* ---- SUBMIT writes bad_xfer and ticket back on every failure ---- */
+
+#define SENTINEL_BAD	0x5a5a5a5aU
+#define SENTINEL_TICKET	0xdeadbeefcafeULL
+
+/* SUBMIT of @s with sentinels in its out fields; ioctl's return. */
+static int submit_sentinel(int fd, struct micmem_submit *s)
+{
+	s->bad_xfer = SENTINEL_BAD;
+	s->ticket = SENTINEL_TICKET;
+	return ioctl(fd, MICMEM_IOC_SUBMIT, s);
+}
+
+/* @s came back from a failed SUBMIT blaming no single transfer. */
+#define EXPECT_NO_XFER(s, what)						\
+	do {								\
+		EXPECT_EQ((s).bad_xfer, MICMEM_NO_XFER);		\
+		EXPECT_EQ((s).ticket, 0);				\
+		if ((s).bad_xfer != MICMEM_NO_XFER || (s).ticket)	\
+			TH_LOG("%s: bad_xfer %#x ticket %#llx", what,	\
+			       (s).bad_xfer,				\
+			       (unsigned long long)(s).ticket);		\
+	} while (0)
+
+/*
+ * Submit-level failures where no transfer is at fault: bad flags or
+ * reserved, count 0 or too large, unattached card, unreadable array (also
+ * an array that ends in an unmapped page).  ENOMEM cannot be provoked
+ * here: the cloud kernel has no fault injection.
+ */
+TEST(submit_errors_write_no_xfer_and_ticket_0)
+{
+	struct micmem_xfer x = dma_xfer(0, 0, 64, MICMEM_DIR_TO_CARD, 0);
+	struct micmem_xfer *edge;
+	struct micmem_submit s;
+	struct micmem_query q;
+	int card = card0();
+	struct dma_fd d;
+	long pg = sysconf(_SC_PAGESIZE);
+	uint8_t *two;
+
+	open_attached(&d, card);
+	memset(&q, 0, sizeof(q));
+	ASSERT_OK(ioctl(d.fd, MICMEM_IOC_QUERY, &q));
+
+	memset(&s, 0, sizeof(s));
+	s.card = card;
+	s.count = 1;
+	s.xfers = (uintptr_t)&x;
+	s.flags = 2;
+	EXPECT_ERRNO(submit_sentinel(d.fd, &s), EINVAL);
+	EXPECT_NO_XFER(s, "flags");
+	s.flags = 0;
+	s.reserved[0] = 3;
+	EXPECT_ERRNO(submit_sentinel(d.fd, &s), EINVAL);
+	EXPECT_NO_XFER(s, "reserved");
+	EXPECT_EQ(s.reserved[0], 0);	/* zero on output */
+	s.reserved[0] = 0;
+	s.count = 0;
+	EXPECT_ERRNO(submit_sentinel(d.fd, &s), EINVAL);
+	EXPECT_NO_XFER(s, "count 0");
+	s.count = q.max_batch + 1;
+	EXPECT_ERRNO(submit_sentinel(d.fd, &s), E2BIG);
+	EXPECT_NO_XFER(s, "count too large");
+	s.count = 1;
+	s.card = 200;
+	EXPECT_ERRNO(submit_sentinel(d.fd, &s), ENOTCONN);
+	EXPECT_NO_XFER(s, "no such card");
+	s.card = sim_card_nr("card1");
+	EXPECT_ERRNO(submit_sentinel(d.fd, &s), ENOTCONN);
+	EXPECT_NO_XFER(s, "card not attached");
+	s.card = card;
+	s.xfers = 8;
+	EXPECT_ERRNO(submit_sentinel(d.fd, &s), EFAULT);
+	EXPECT_NO_XFER(s, "unreadable array");
+
+	/* 2 transfers, the second one in an unmapped page */
+	two = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(two, MAP_FAILED);
+	ASSERT_OK(munmap(two + pg, pg));
+	edge = (struct micmem_xfer *)(two + pg - sizeof(x));
+	*edge = x;
+	s.count = 2;
+	s.xfers = (uintptr_t)edge;
+	EXPECT_ERRNO(submit_sentinel(d.fd, &s), EFAULT);
+	EXPECT_NO_XFER(s, "array ends unmapped");
+	/* 8 transfers: the array is allocated, not on the stack */
+	s.count = 8;
+	s.xfers = (uintptr_t)(two + pg - 4 * sizeof(x));
+	EXPECT_ERRNO(submit_sentinel(d.fd, &s), EFAULT);
+	EXPECT_NO_XFER(s, "long array ends unmapped");
+	munmap(two, pg);
+
+	/* the limit of outstanding tickets */
+	ASSERT_OK(param_set("max_tickets", "1"));
+	s.count = 1;
+	s.xfers = (uintptr_t)&x;
+	ASSERT_OK(submit_sentinel(d.fd, &s));
+	EXPECT_EQ(s.bad_xfer, MICMEM_NO_XFER);
+	EXPECT_GT(s.ticket, 0);
+	EXPECT_NE(s.ticket, SENTINEL_TICKET);
+	EXPECT_ERRNO(submit_sentinel(d.fd, &s), ENOSPC);
+	EXPECT_NO_XFER(s, "max_tickets");
+	param_set("max_tickets", "65536");
+	dma_fd_close(&d);
+}
+
+/* The card's state refuses the submit: EBUSY (resetting), ENODEV (lost). */
+TEST_TIMEOUT(submit_state_errors_write_no_xfer_and_ticket_0, 40)
+{
+	struct micmem_xfer x = dma_xfer(0, 0, 64, MICMEM_DIR_TO_CARD, 0);
+	struct micmem_submit s;
+	struct dma_fd d;
+	int card;
+
+	card = micsim_add("nx", NULL);
+	ASSERT_GE(card, 0);
+	open_attached(&d, card);
+	memset(&s, 0, sizeof(s));
+	s.card = card;
+	s.count = 1;
+	s.xfers = (uintptr_t)&x;
+
+	ASSERT_OK(card_state_cmd(card, "reset:force"));
+	EXPECT_ERRNO(submit_sentinel(d.fd, &s), EBUSY);
+	EXPECT_NO_XFER(s, "resetting");
+	ASSERT_OK(card_state_wait(card, "ready", 20000));
+
+	ASSERT_OK(param_set("health_ms", "100"));
+	ASSERT_OK(micsim_knob_set("nx", "vanish", "1"));
+	ASSERT_OK(card_state_wait(card, "lost", 5000));
+	EXPECT_ERRNO(submit_sentinel(d.fd, &s), ENODEV);
+	EXPECT_NO_XFER(s, "lost");
+	param_set("health_ms", "500");
+	EXPECT_OK(micsim_del("nx"));
+	EXPECT_OK(dma_detach(d.fd, card));
+	dma_fd_close(&d);
+}
+
+/* ---- dmaN/bytes counts completed MEMCOPYs only ---- */
+
+/*
+ * Four 1 KiB transfers, one descriptor each, on channel 0; the third
+ * fails and the fourth is skipped: the channel counts the 2 KiB of the
+ * first two, then all of a good batch behind.
+ */
+TEST(failed_descriptors_add_no_bytes)
+{
+	struct micmem_xfer x[4], y;
+	long long bytes, batches;
+	struct micmem_wait w;
+	int card = card0(), i;
+	uint64_t ta, tb;
+	struct dma_fd d;
+
+	open_attached(&d, card);
+	for (i = 0; i < 4; i++)
+		x[i] = dma_xfer(i * KIB, 64 * MIB + i * KIB, KIB,
+				MICMEM_DIR_TO_CARD, 0);
+	y = dma_xfer(MIB, 65 * MIB, 64 * KIB, MICMEM_DIR_TO_CARD, 0);
+	bytes = chan_stat(card, 0, "bytes");
+	batches = chan_stat(card, 0, "batches");
+
+	ASSERT_OK(micsim_knob_set("card0", "fail_skip", "2"));
+	ASSERT_OK(micsim_knob_set("card0", "fail_next", "1"));
+	ASSERT_OK(dma_submit(d.fd, card, x, 4, 0, &ta));
+	EXPECT_ERRNO(dma_wait(d.fd, ta, MICMEM_WAIT_FOREVER, &w), EIO);
+	EXPECT_EQ(w.failed_xfer, 2);
+	EXPECT_EQ(chan_stat(card, 0, "bytes") - bytes, 2 * KIB);
+
+	ASSERT_OK(dma_submit(d.fd, card, &y, 1, 0, &tb));
+	EXPECT_OK(dma_wait(d.fd, tb, MICMEM_WAIT_FOREVER, &w));
+	EXPECT_EQ(chan_stat(card, 0, "bytes") - bytes, 2 * KIB + 64 * KIB);
+	EXPECT_EQ(chan_stat(card, 0, "batches") - batches, 2);
+
+	/* the first descriptor fails: nothing of the batch counts */
+	bytes = chan_stat(card, 0, "bytes");
+	ASSERT_OK(micsim_knob_set("card0", "fail_next", "1"));
+	ASSERT_OK(dma_submit(d.fd, card, x, 4, 0, &ta));
+	EXPECT_ERRNO(dma_wait(d.fd, ta, MICMEM_WAIT_FOREVER, &w), EIO);
+	EXPECT_EQ(w.failed_xfer, 0);
+	EXPECT_EQ(chan_stat(card, 0, "bytes") - bytes, 0);
+	dma_fd_close(&d);
+}
+
+/* ---- WAIT: a failed batch is handed back with 0 ---- */
+
+/*
+ * The ioctl itself succeeds when it hands a failed batch back; the
+ * batch's error is in the struct (a channel error here, a lost card in
+ * removed_card_fails_inflight_with_enodev).
+ */
+TEST(wait_returns_0_with_the_batch_error)
+{
+	struct micmem_xfer x[2];
+	struct micmem_wait w;
+	int card = card0(), i;
+	struct dma_fd d;
+	uint64_t t;
+
+	open_attached(&d, card);
+	for (i = 0; i < 2; i++)
+		x[i] = dma_xfer(i * KIB, 64 * MIB + i * KIB, KIB,
+				MICMEM_DIR_TO_CARD, 0);
+	ASSERT_OK(micsim_knob_set("card0", "fail_skip", "1"));
+	ASSERT_OK(micsim_knob_set("card0", "fail_next", "1"));
+	ASSERT_OK(dma_submit(d.fd, card, x, 2, 0, &t));
+	memset(&w, 0, sizeof(w));
+	w.ticket = t;
+	w.deadline_ns = MICMEM_WAIT_FOREVER;
+	w.error = 99;
+	EXPECT_EQ(ioctl(d.fd, MICMEM_IOC_WAIT, &w), 0);
+	EXPECT_EQ(w.ticket, t);
+	EXPECT_EQ(w.error, -EIO);
+	EXPECT_EQ(w.error_class, MICMEM_ERR_CHANNEL);
+	EXPECT_EQ(w.failed_xfer, 1);
+	/* consumed: a second wait is the call's own ENOENT */
+	EXPECT_ERRNO(ioctl(d.fd, MICMEM_IOC_WAIT, &w), ENOENT);
+
+	/* the same with MICMEM_WAIT_ANY */
+	ASSERT_OK(micsim_knob_set("card0", "fail_next", "1"));
+	ASSERT_OK(dma_submit(d.fd, card, x, 2, 0, &t));
+	memset(&w, 0, sizeof(w));
+	w.flags = MICMEM_WAIT_ANY;
+	w.deadline_ns = now_ns() + 5000000000ULL;
+	EXPECT_EQ(ioctl(d.fd, MICMEM_IOC_WAIT, &w), 0);
+	EXPECT_EQ(w.ticket, t);
+	EXPECT_EQ(w.error, -EIO);
+	EXPECT_EQ(w.error_class, MICMEM_ERR_CHANNEL);
+	EXPECT_EQ(w.failed_xfer, 0);
+	EXPECT_ERRNO(ioctl(d.fd, MICMEM_IOC_WAIT, &w), ENOENT);
 	dma_fd_close(&d);
 }
 

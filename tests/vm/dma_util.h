@@ -131,14 +131,26 @@ static inline long long now_ms(void)
 	return now_ns() / 1000000;
 }
 
-/* Wait for @ticket until the absolute @deadline; result in *@w. */
+/*
+ * Wait for @ticket until the absolute @deadline; result in *@w.  Returns
+ * 0 when the batch succeeded and -1 with errno otherwise, as libmicmem's
+ * micmem_wait() does: the call's own errno, or the batch's error (the
+ * ioctl returned 0 and handed the batch back, w->error holds it).  Tests
+ * of the ioctl's own return value call ioctl() directly.
+ */
 static inline int dma_wait(int fd, uint64_t ticket, uint64_t deadline,
 			   struct micmem_wait *w)
 {
 	memset(w, 0, sizeof(*w));
 	w->ticket = ticket;
 	w->deadline_ns = deadline;
-	return ioctl(fd, MICMEM_IOC_WAIT, w);
+	if (ioctl(fd, MICMEM_IOC_WAIT, w))
+		return -1;
+	if (w->error) {
+		errno = -w->error;
+		return -1;
+	}
+	return 0;
 }
 
 /* Wait for @ticket up to @ms from now; result in *@w. */

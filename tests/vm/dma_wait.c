@@ -2,10 +2,13 @@
 /*
  * dma_wait: tickets, MICMEM_IOC_WAIT and poll() (doc/uapi.md): poll()
  * reports completed tickets and MICMEM_WAIT_ANY consumes them, waits are
- * interruptible and restart with their absolute deadline, several waiters
- * may wait for one ticket, and closing, detaching or killing with DMA in
- * flight is safe: the pool stays allocated until the engine is done with
- * it.  A stalled channel (sim knob) keeps batches in flight on demand.
+ * interruptible and restart with their absolute deadline, every error of
+ * the call itself leaves the struct and the ticket alone, a result that
+ * cannot be written leaves the ticket waitable, each batch is handed back
+ * exactly once however many waits (for its ticket or MICMEM_WAIT_ANY) are
+ * blocked for it, and closing, detaching or killing with DMA in flight is
+ * safe: the pool stays allocated until the engine is done with it.  A
+ * stalled channel (sim knob) keeps batches in flight on demand.
  */
 #include <poll.h>
 #include <pthread.h>
@@ -131,7 +134,8 @@ TEST(wait_any_blocks_until_a_batch_completes)
 	dma_fd_close(&d);
 }
 
-TEST(two_waiters_for_one_ticket_both_see_it)
+/* Exactly once: one of two waiters blocked for a ticket gets it. */
+TEST(two_waiters_for_one_ticket_one_gets_it)
 {
 	struct micmem_xfer x = dma_xfer(0, 0, 64 * KIB, MICMEM_DIR_TO_CARD, 0);
 	struct waiter wt[2];
@@ -152,11 +156,13 @@ TEST(two_waiters_for_one_ticket_both_see_it)
 	}
 	usleep(200000);
 	stall(0);
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 2; i++)
 		pthread_join(th[i], NULL);
-		EXPECT_EQ(wt[i].ret, 0);
-		EXPECT_EQ(wt[i].w.ticket, t);
-	}
+	i = wt[0].ret != 0;	/* the one that got it */
+	EXPECT_EQ(wt[i].ret, 0);
+	EXPECT_EQ(wt[i].w.ticket, t);
+	EXPECT_EQ(wt[!i].ret, -1);
+	EXPECT_EQ(wt[!i].err, ENOENT);
 	EXPECT_ERRNO(dma_wait(d.fd, t, MICMEM_WAIT_FOREVER, &w), ENOENT);
 	dma_fd_close(&d);
 }
@@ -408,6 +414,259 @@ TEST(kill_while_waiting_is_prompt)
 	stall(0);
 	usleep(200000);
 	EXPECT_EQ(micsim_knob_get("card0", "dma_memcopy") - memcopy, 1);
+}
+
+/* ---- errors of the call itself ---- */
+
+#define UNTOUCHED	0x5a5a5a5a
+
+/* A WAIT argument whose out fields hold sentinels. */
+static void wait_arg(struct micmem_wait *w, uint64_t ticket,
+		     uint64_t deadline, uint32_t flags)
+{
+	memset(w, 0, sizeof(*w));
+	w->ticket = ticket;
+	w->deadline_ns = deadline;
+	w->flags = flags;
+	w->failed_xfer = UNTOUCHED;
+	w->error = UNTOUCHED;
+	w->error_class = UNTOUCHED;
+}
+
+/* The call failed with @e and wrote nothing: no batch was handed back. */
+#define EXPECT_CALL_ERROR(fd, w, e)					\
+	do {								\
+		uint64_t t_ = (w).ticket;				\
+									\
+		EXPECT_ERRNO(ioctl(fd, MICMEM_IOC_WAIT, &(w)), e);	\
+		EXPECT_EQ((w).ticket, t_);				\
+		EXPECT_EQ((w).error, UNTOUCHED);			\
+		EXPECT_EQ((w).failed_xfer, UNTOUCHED);			\
+		EXPECT_EQ((w).error_class, UNTOUCHED);			\
+	} while (0)
+
+/*
+ * Every errno of the call itself (doc/uapi.md): EINVAL, ENOENT, ETIME,
+ * EINTR, EFAULT.  None writes the struct or consumes a ticket: the batch
+ * is handed back afterwards.
+ */
+TEST(wait_call_errors_write_nothing_and_consume_nothing)
+{
+	struct micmem_xfer x = dma_xfer(0, 0, 64 * KIB, MICMEM_DIR_TO_CARD, 0);
+	struct micmem_wait w;
+	struct dma_fd d;
+	uint64_t t;
+
+	setup(&d, POOL);
+	/* EINVAL */
+	wait_arg(&w, 1, MICMEM_WAIT_NO_BLOCK, 2);
+	EXPECT_CALL_ERROR(d.fd, w, EINVAL);
+	wait_arg(&w, 1, MICMEM_WAIT_NO_BLOCK, MICMEM_WAIT_ANY | 0x80000000U);
+	EXPECT_CALL_ERROR(d.fd, w, EINVAL);
+	wait_arg(&w, 1, MICMEM_WAIT_NO_BLOCK, 0);
+	w.reserved[0] = 1;
+	EXPECT_CALL_ERROR(d.fd, w, EINVAL);
+	wait_arg(&w, 1, MICMEM_WAIT_NO_BLOCK, 0);
+	w.reserved[1] = 1;
+	EXPECT_CALL_ERROR(d.fd, w, EINVAL);
+	/* ENOENT: never issued, 0, all ones, ANY without any batch */
+	wait_arg(&w, 12345, MICMEM_WAIT_FOREVER, 0);
+	EXPECT_CALL_ERROR(d.fd, w, ENOENT);
+	wait_arg(&w, 0, MICMEM_WAIT_FOREVER, 0);
+	EXPECT_CALL_ERROR(d.fd, w, ENOENT);
+	wait_arg(&w, ~0ULL, MICMEM_WAIT_FOREVER, 0);
+	EXPECT_CALL_ERROR(d.fd, w, ENOENT);
+	wait_arg(&w, 0, MICMEM_WAIT_FOREVER, MICMEM_WAIT_ANY);
+	EXPECT_CALL_ERROR(d.fd, w, ENOENT);
+	/* EFAULT: the argument cannot be read */
+	EXPECT_ERRNO(ioctl(d.fd, MICMEM_IOC_WAIT, (void *)8), EFAULT);
+	EXPECT_ERRNO(ioctl(d.fd, MICMEM_IOC_WAIT, NULL), EFAULT);
+
+	stall(1);
+	ASSERT_OK(dma_submit(d.fd, card, &x, 1, 0, &t));
+	/* ENOENT: the next ticket, not issued yet */
+	wait_arg(&w, t + 1, MICMEM_WAIT_NO_BLOCK, 0);
+	EXPECT_CALL_ERROR(d.fd, w, ENOENT);
+	/* ETIME: no block, a past deadline, a deadline that passes */
+	wait_arg(&w, t, MICMEM_WAIT_NO_BLOCK, 0);
+	EXPECT_CALL_ERROR(d.fd, w, ETIME);
+	wait_arg(&w, t, 1, 0);
+	EXPECT_CALL_ERROR(d.fd, w, ETIME);
+	wait_arg(&w, t, now_ns() + 100 * MS, 0);
+	EXPECT_CALL_ERROR(d.fd, w, ETIME);
+	wait_arg(&w, 0, now_ns() + 100 * MS, MICMEM_WAIT_ANY);
+	EXPECT_CALL_ERROR(d.fd, w, ETIME);
+	/* EINTR: a signal without SA_RESTART */
+	every_50ms(0);
+	wait_arg(&w, t, now_ns() + 5000 * MS, 0);
+	EXPECT_CALL_ERROR(d.fd, w, EINTR);
+	wait_arg(&w, 0, now_ns() + 5000 * MS, MICMEM_WAIT_ANY);
+	EXPECT_CALL_ERROR(d.fd, w, EINTR);
+	alarms_off();
+	stall(0);
+
+	/* none of that consumed anything */
+	wait_arg(&w, t, now_ns() + 5000 * MS, 0);
+	ASSERT_OK(ioctl(d.fd, MICMEM_IOC_WAIT, &w));
+	EXPECT_EQ(w.ticket, t);
+	EXPECT_EQ(w.error, 0);
+	EXPECT_EQ(w.failed_xfer, MICMEM_NO_XFER);
+	EXPECT_EQ(w.error_class, MICMEM_ERR_NONE);
+	/* consumed now */
+	wait_arg(&w, t, MICMEM_WAIT_NO_BLOCK, 0);
+	EXPECT_CALL_ERROR(d.fd, w, ENOENT);
+	dma_fd_close(&d);
+}
+
+/* ---- a result that cannot be written ---- */
+
+/* A WAIT argument in a read-only page: readable, not writable. */
+static struct micmem_wait *wait_arg_ro(uint64_t ticket, uint32_t flags)
+{
+	static struct micmem_wait *ro;
+	long pg = sysconf(_SC_PAGESIZE);
+
+	if (!ro) {
+		ro = mmap(NULL, pg, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (ro == MAP_FAILED)
+			return NULL;
+	}
+	mprotect(ro, pg, PROT_READ | PROT_WRITE);
+	wait_arg(ro, ticket, now_ns() + 5000 * MS, flags);
+	mprotect(ro, pg, PROT_READ);
+	return ro;
+}
+
+/*
+ * EFAULT on the result: the ticket is not consumed; it stays completed,
+ * in its place (oldest first for MICMEM_WAIT_ANY), and poll() still
+ * reports it.  The next wait gets it.
+ */
+TEST(efault_on_the_result_leaves_the_ticket_waitable)
+{
+	struct micmem_xfer x = dma_xfer(0, 0, 64 * KIB, MICMEM_DIR_TO_CARD, 0);
+	struct micmem_wait w, *ro;
+	struct dma_fd d;
+	uint64_t t[2];
+	int i;
+
+	setup(&d, POOL);
+	stall(1);
+	for (i = 0; i < 2; i++)
+		ASSERT_OK(dma_submit(d.fd, card, &x, 1, 0, &t[i]));
+	stall(0);
+	for (i = 0; i < 100 && poll_in(d.fd, 50) != POLLIN; i++)
+		;
+	usleep(100000);		/* both done: one channel, in order */
+
+	ro = wait_arg_ro(t[0], 0);
+	ASSERT_TRUE(ro != NULL);
+	EXPECT_ERRNO(ioctl(d.fd, MICMEM_IOC_WAIT, ro), EFAULT);
+	EXPECT_EQ(poll_in(d.fd, 0), POLLIN);
+	ro = wait_arg_ro(0, MICMEM_WAIT_ANY);
+	EXPECT_ERRNO(ioctl(d.fd, MICMEM_IOC_WAIT, ro), EFAULT);
+	/* still the oldest: WAIT_ANY gets t[0] */
+	wait_arg(&w, 0, now_ns() + 5000 * MS, MICMEM_WAIT_ANY);
+	ASSERT_OK(ioctl(d.fd, MICMEM_IOC_WAIT, &w));
+	EXPECT_EQ(w.ticket, t[0]);
+	EXPECT_EQ(w.error, 0);
+
+	/* the second one by its ticket, after an EFAULT */
+	ro = wait_arg_ro(t[1], 0);
+	EXPECT_ERRNO(ioctl(d.fd, MICMEM_IOC_WAIT, ro), EFAULT);
+	wait_arg(&w, t[1], now_ns() + 5000 * MS, 0);
+	ASSERT_OK(ioctl(d.fd, MICMEM_IOC_WAIT, &w));
+	EXPECT_EQ(w.ticket, t[1]);
+	EXPECT_EQ(w.error, 0);
+	EXPECT_EQ(poll_in(d.fd, 0), 0);
+	wait_arg(&w, 0, MICMEM_WAIT_NO_BLOCK, MICMEM_WAIT_ANY);
+	EXPECT_CALL_ERROR(d.fd, w, ENOENT);
+	dma_fd_close(&d);
+}
+
+/* ---- exactly once: a wait for the ticket against MICMEM_WAIT_ANY ---- */
+
+#define DUO_ROUNDS	40
+
+struct duo {
+	int fd;
+	uint64_t ticket;
+	pthread_barrier_t *go;
+	int ret, err;
+	struct micmem_wait w;
+};
+
+static void *duo_main(void *arg)
+{
+	struct duo *o = arg;
+
+	pthread_barrier_wait(o->go);
+	memset(&o->w, 0, sizeof(o->w));
+	o->w.ticket = o->ticket;
+	o->w.flags = o->ticket ? 0 : MICMEM_WAIT_ANY;
+	o->w.deadline_ns = now_ns() + 10000 * MS;
+	o->ret = ioctl(o->fd, MICMEM_IOC_WAIT, &o->w);
+	o->err = o->ret ? errno : 0;
+	return NULL;
+}
+
+/*
+ * Each round one batch and two threads: one waits for its ticket, one
+ * with MICMEM_WAIT_ANY.  In even rounds both are blocked before the batch
+ * completes (stalled channel), in odd rounds they race with the
+ * completion.  Exactly one gets the batch, the other ENOENT (the fd has
+ * no other batch).
+ */
+TEST(wait_and_wait_any_never_share_a_batch)
+{
+	struct micmem_xfer x = dma_xfer(0, 0, 4 * KIB, MICMEM_DIR_TO_CARD, 0);
+	int r, i, got, lost, bad = 0;
+	pthread_barrier_t go;
+	struct duo o[2];
+	pthread_t th[2];
+	struct dma_fd d;
+	uint64_t t;
+
+	setup(&d, POOL);
+	ASSERT_EQ(pthread_barrier_init(&go, NULL, 2), 0);
+	for (r = 0; r < DUO_ROUNDS; r++) {
+		int stalled = !(r % 2);
+
+		if (stalled)
+			stall(1);
+		ASSERT_OK(dma_submit(d.fd, card, &x, 1, 0, &t));
+		for (i = 0; i < 2; i++) {
+			memset(&o[i], 0, sizeof(o[i]));
+			o[i].fd = d.fd;
+			o[i].ticket = i ? 0 : t;
+			o[i].go = &go;
+			ASSERT_EQ(pthread_create(&th[i], NULL, duo_main, &o[i]),
+				  0);
+		}
+		if (stalled) {
+			usleep(30000);
+			stall(0);
+		}
+		for (i = 0; i < 2; i++)
+			pthread_join(th[i], NULL);
+		got = lost = 0;
+		for (i = 0; i < 2; i++) {
+			got += !o[i].ret && o[i].w.ticket == t &&
+			       !o[i].w.error;
+			lost += o[i].ret == -1 && o[i].err == ENOENT;
+		}
+		if (got != 1 || lost != 1) {
+			if (bad++ < 5)
+				TH_LOG("round %d (%s): ticket wait %d/%d, any %d/%d ticket %llu",
+				       r, stalled ? "blocked" : "racing",
+				       o[0].ret, o[0].err, o[1].ret, o[1].err,
+				       (unsigned long long)o[1].w.ticket);
+		}
+	}
+	EXPECT_EQ(bad, 0);
+	pthread_barrier_destroy(&go);
+	dma_fd_close(&d);
 }
 
 TEST_MAIN()

@@ -6,9 +6,12 @@
  * completions through poll(), the card view from sysfs, and every error
  * the library documents, with the errno, failed transfer and error class
  * the driver reports: refused calls, channel error, deadline, signal,
- * card reset, lost card, hung channel, removed card.
+ * card reset, lost card, hung channel, removed card; the status tells a
+ * batch handed back from a failed call, and each batch is handed to one
+ * of several threads waiting for it.
  */
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/time.h>
 
@@ -496,6 +499,107 @@ TEST(lost_card_fails_the_copy_and_shows_in_card_info)
 		  -ENODEV);
 	EXPECT_EQ(micmem_card_list(NULL, 0), 2);
 	EXPECT_EQ(micmem_detach(m, card), 0);
+	micmem_close(m);
+}
+
+/* ---- what micmem_wait() hands back ---- */
+
+/*
+ * A failed batch comes back as its error with its ticket in the status; a
+ * failed call comes back with ticket 0 and consumes nothing.
+ */
+TEST(status_tells_a_batch_from_a_failed_call)
+{
+	struct micmem_status st;
+	struct micmem_xfer x[2];
+	struct micmem *m;
+	int card = card0(), i;
+	uint64_t t;
+	uint8_t *p;
+
+	m = open_pool(card, &p);
+	for (i = 0; i < 2; i++)
+		micmem_xfer_init(&x[i], i * 4096, CARD_BASE + i * 4096, 4096,
+				 MICMEM_DIR_TO_CARD, MICMEM_CHAN_0);
+	ASSERT_OK(micsim_knob_set("card0", "stall", "1"));
+	ASSERT_OK(micsim_knob_set("card0", "fail_next", "1"));
+	ASSERT_EQ(micmem_submit(m, card, x, 2, 0, &t, NULL), 0);
+	/* calls that fail: nothing handed back, nothing consumed */
+	EXPECT_EQ(micmem_wait(m, t, MICMEM_WAIT_NO_BLOCK, 0, &st), -ETIME);
+	EXPECT_EQ(st.ticket, 0);
+	EXPECT_EQ(st.error, -ETIME);
+	EXPECT_EQ(micmem_wait(m, t + 1, MICMEM_WAIT_NO_BLOCK, 0, &st),
+		  -ENOENT);
+	EXPECT_EQ(st.ticket, 0);
+	EXPECT_EQ(micmem_wait(m, t, MICMEM_WAIT_NO_BLOCK, 0x40, &st), -EINVAL);
+	EXPECT_EQ(st.ticket, 0);
+	ASSERT_OK(micsim_knob_set("card0", "stall", "0"));
+	/* the failed batch: its error, and its ticket */
+	EXPECT_EQ(micmem_wait(m, 0, micmem_deadline_ns(5000 * MS),
+			      MICMEM_WAIT_ANY, &st), -EIO);
+	EXPECT_EQ(st.ticket, t);
+	EXPECT_EQ(st.error, -EIO);
+	EXPECT_EQ(st.failed_xfer, 0);
+	EXPECT_EQ(st.error_class, MICMEM_ERR_CHANNEL);
+	EXPECT_EQ(micmem_wait(m, t, MICMEM_WAIT_NO_BLOCK, 0, &st), -ENOENT);
+	EXPECT_EQ(st.ticket, 0);
+	micmem_close(m);
+}
+
+struct lib_waiter {
+	struct micmem *m;
+	uint64_t ticket;	/* 0: MICMEM_WAIT_ANY */
+	int ret;
+	struct micmem_status st;
+};
+
+static void *lib_waiter_main(void *arg)
+{
+	struct lib_waiter *w = arg;
+
+	w->ret = micmem_wait(w->m, w->ticket, micmem_deadline_ns(10000 * MS),
+			     w->ticket ? 0 : MICMEM_WAIT_ANY, &w->st);
+	return NULL;
+}
+
+/*
+ * Two threads blocked for one batch, one by its ticket, one with
+ * MICMEM_WAIT_ANY: one gets it, the other -ENOENT with ticket 0.
+ */
+TEST(each_batch_goes_to_one_waiting_thread)
+{
+	struct lib_waiter w[2];
+	struct micmem_xfer x;
+	pthread_t th[2];
+	struct micmem *m;
+	int card = card0(), r, i, got, lost;
+	uint64_t t;
+	uint8_t *p;
+
+	m = open_pool(card, &p);
+	micmem_xfer_init(&x, 0, CARD_BASE, 4096, MICMEM_DIR_TO_CARD,
+			 MICMEM_CHAN_0);
+	for (r = 0; r < 8; r++) {
+		ASSERT_OK(micsim_knob_set("card0", "stall", "1"));
+		ASSERT_EQ(micmem_submit(m, card, &x, 1, 0, &t, NULL), 0);
+		for (i = 0; i < 2; i++) {
+			memset(&w[i], 0, sizeof(w[i]));
+			w[i].m = m;
+			w[i].ticket = i ? 0 : t;
+			ASSERT_EQ(pthread_create(&th[i], NULL, lib_waiter_main,
+						 &w[i]), 0);
+		}
+		usleep(30000);
+		ASSERT_OK(micsim_knob_set("card0", "stall", "0"));
+		got = lost = 0;
+		for (i = 0; i < 2; i++) {
+			pthread_join(th[i], NULL);
+			got += !w[i].ret && w[i].st.ticket == t;
+			lost += w[i].ret == -ENOENT && !w[i].st.ticket;
+		}
+		EXPECT_EQ(got, 1);
+		EXPECT_EQ(lost, 1);
+	}
 	micmem_close(m);
 }
 

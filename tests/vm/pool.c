@@ -345,6 +345,48 @@ TEST(mmap_address_is_2mib_aligned)
 	close(fd);
 }
 
+/*
+ * Mappings shorter than 2 MiB are placed congruent to their offset too
+ * (doc/pool.md promises it for every mapping without MAP_FIXED).  Several
+ * lengths and offsets, each mapped while the others stay, so that a
+ * placement that ignores the offset cannot pass by luck.
+ */
+TEST(short_mmap_is_congruent_to_its_offset)
+{
+	static const struct {
+		size_t len;
+		off_t off;
+	} m[] = {
+		{ 4096, 0 },
+		{ 4096, 4096 },
+		{ 8192, CHUNK + 12288 },
+		{ 64 * 1024, 3 * CHUNK + 256 * 1024 },
+		{ CHUNK - 4096, 4096 },
+		{ CHUNK / 2, CHUNK + CHUNK / 2 },
+		{ 4096, 2 * CHUNK - 4096 },
+		{ 12288, 5 * CHUNK + 36864 },
+	};
+	int fd = pool_open(8 * CHUNK);
+	unsigned char *p[8], *all;
+	unsigned int i;
+
+	ASSERT_OK(fd);
+	all = pool_map(fd, 8 * CHUNK, 0);
+	ASSERT_NE(all, MAP_FAILED);
+	for (i = 0; i < 8; i++) {
+		p[i] = pool_map(fd, m[i].len, m[i].off);
+		ASSERT_NE(p[i], MAP_FAILED);
+		EXPECT_EQ(((uintptr_t)p[i] - m[i].off) % CHUNK, 0);
+		/* and it shows the pool at its offset */
+		p[i][m[i].len - 1] = i + 1;
+		EXPECT_EQ(all[m[i].off + m[i].len - 1], i + 1);
+	}
+	for (i = 0; i < 8; i++)
+		munmap(p[i], m[i].len);
+	munmap(all, 8 * CHUNK);
+	close(fd);
+}
+
 /* One fault per 2 MiB, and the data lands in the right chunk. */
 TEST(pmd_faults_one_per_chunk)
 {

@@ -30,8 +30,16 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-/* Interface version reported by MICMEM_IOC_QUERY. */
-#define MICMEM_API_VERSION		1
+/*
+ * Interface version reported by MICMEM_IOC_QUERY.
+ *  1: first version.
+ *  2: MICMEM_IOC_WAIT returns 0 whenever it hands a batch back (the
+ *     batch's result is in the struct) and -1/errno only for its own
+ *     failures; each batch is handed back exactly once; a result that
+ *     cannot be copied out leaves the ticket waitable.  SUBMIT writes
+ *     bad_xfer and ticket back on every failure past reading its argument.
+ */
+#define MICMEM_API_VERSION		2
 
 /* Control node, relative to /dev. */
 #define MICMEM_CTRL_NODE		"mic/ctrl"
@@ -187,13 +195,15 @@ struct micmem_xfer {
  * @flags:	in: MICMEM_SUBMIT_*
  * @count:	in: number of entries at @xfers (1 .. micmem_query.max_batch)
  * @bad_xfer:	out: when the submit fails because of one transfer (-EINVAL,
- *		-ERANGE), its index; MICMEM_NO_XFER otherwise
+ *		-ERANGE), its index; MICMEM_NO_XFER otherwise, success included
  * @xfers:	in: user pointer to @count struct micmem_xfer
- * @ticket:	out: identifies the whole batch for MICMEM_IOC_WAIT; never 0
+ * @ticket:	out: identifies the whole batch for MICMEM_IOC_WAIT; never 0;
+ *		0 when the submit fails
  * @reserved:	zero
  *
  * The batch is validated completely before anything is queued: it is
- * queued whole or not at all.
+ * queued whole or not at all.  @bad_xfer and @ticket are written back on
+ * every outcome except -EFAULT for the struct itself.
  */
 struct micmem_submit {
 	__u32 card;
@@ -229,17 +239,27 @@ struct micmem_submit {
  * @flags:		in: MICMEM_WAIT_*
  * @failed_xfer:	out: index in the batch of the first failed transfer
  *			(MICMEM_NO_XFER on success)
- * @error:		out: negative errno of that failure, 0 on success
+ * @error:		out: 0 if the batch succeeded, else its negative errno
+ *			(-EIO channel error, -ENODEV card lost, -ECANCELED
+ *			card reset, -ETIMEDOUT hung channel)
  * @error_class:	out: MICMEM_ERR_*
  * @reserved:		zero
  *
- * Returns 0 when the batch completed, -ETIME when the deadline passed
- * first, or the batch's error (-EIO channel error, -ENODEV card lost,
- * -ECANCELED card reset, -ETIMEDOUT hung channel) with @failed_xfer and
- * @error_class filled in.  A completed ticket is consumed: waiting for it
- * again fails with -ENOENT.  MICMEM_WAIT_ANY takes the oldest completed
- * ticket of the fd (waiting for one if none is), -ENOENT when the fd has
- * no batch at all.
+ * Returns 0 whenever a batch is handed back, whether it succeeded or not:
+ * @ticket, @error, @error_class and @failed_xfer then describe it.  A
+ * failure of the call itself returns -1 with errno (-ETIME the deadline
+ * passed first, -ENOENT no such ticket, -EINVAL, -EINTR, -EFAULT) and
+ * hands no batch back; the struct is not written (except possibly for
+ * -EFAULT on the result).
+ *
+ * Each completed batch is handed back exactly once, to one wait: a ticket
+ * is consumed when its result has been copied to user space, and a wait
+ * for it that was blocked at the same time, or comes later, fails with
+ * -ENOENT.  This holds between waits for the ticket and MICMEM_WAIT_ANY
+ * alike.  If the result cannot be written (-EFAULT), the batch is not
+ * consumed and stays waitable as before.  MICMEM_WAIT_ANY takes the
+ * oldest completed batch of the fd not being handed to another wait
+ * (waiting for one if none is), -ENOENT when the fd has no batch at all.
  */
 struct micmem_wait {
 	__u64 ticket;
