@@ -22,6 +22,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -523,7 +524,7 @@ static int tap_run_case(struct tap_case *tc, int num, struct tap_verdict *v)
 	int pipefd[2], status, ok = 0, teardown_bad;
 	pid_t pid;
 
-	memset(v, 0, sizeof(*v));
+	memset(v, 0, offsetof(struct tap_verdict, defer));
 	if (pipe2(pipefd, O_CLOEXEC) < 0) {
 		printf("# pipe: %s\nnot ok %d %s\n", strerror(errno), num,
 		       tc->name);

@@ -89,7 +89,7 @@ void tap_register(struct tap_case *tc);
 int tap_main(int argc, char **argv);
 
 /* Teardown, see the top of this file. */
-#define TAP_DEFER_MAX		64
+#define TAP_DEFER_MAX		1024
 #define TAP_DEFER_PATH		192
 #define TAP_DEFER_VALUE		128
 
