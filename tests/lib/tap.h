@@ -58,9 +58,12 @@
  *                                 process only: after a crash or timeout
  *                                 it is reported as not run.
  *
- * A file or directory that no longer exists at teardown (ENOENT) is fine:
- * the case removed it itself, e.g. the sim card the knob belonged to.  Any
- * other error of a teardown action fails the case.  The registration
+ * A write is one write() of the value (an empty value: one newline); a
+ * plain file is truncated first, the attribute files of sysfs, debugfs,
+ * configfs and procfs are not.  A file or directory that no longer exists
+ * at teardown (ENOENT) is fine: the case removed it itself, e.g. the sim
+ * card the knob belonged to.  Any other error of a teardown action fails
+ * the case, even one that passed until then.  The registration
  * functions end the case (as an ASSERT) when they cannot register, e.g.
  * @path cannot be read; they may only be called from the case's own
  * process, not from a process it forked.  At most TAP_DEFER_MAX actions

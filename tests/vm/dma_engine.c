@@ -84,11 +84,12 @@ static int card;
 static void defer_dcr_restore(void)
 {
 	static int done;
-	long long dcr = peek(DCR);
+	long long dcr;
 	char v[16];
 
 	if (done++)
 		return;
+	dcr = peek(DCR);
 	ASSERT_GE(dcr, 0);
 	snprintf(v, sizeof(v), "0x%llx", dcr & ~(long long)DCR_ENABLE);
 	tap_defer_write(MICSIM_DEBUGFS "/" SIM "/poke", v);
