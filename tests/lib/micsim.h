@@ -79,4 +79,25 @@ int micsim_read(const char *path, char *buf, size_t len);
 /* Writes @value to any file in one write(). */
 int micsim_write(const char *path, const char *value);
 
+/*
+ * Teardown for TAP test cases (tests/lib/tap.h; these need tap.c linked and
+ * end the case when they cannot register).  Call them just before the
+ * change:
+ *
+ *   micsim_defer_knob("card0", "stall");	// the value it has now
+ *   ASSERT_OK(micsim_knob_set("card0", "stall", "1"));
+ *
+ *   micsim_defer_del("lost");		// before it exists
+ *   card = micsim_add("lost", NULL);
+ *
+ * micsim_defer_knob() and micsim_defer_attr() restore debugfs knob @knob
+ * or configfs attribute @attr of card @name to the value it has now;
+ * micsim_defer_del() takes card @name offline and removes it, if it still
+ * exists then (only for cards the case creates itself).  All of them also
+ * run after a crash or a timeout of the case (see tap.h).
+ */
+void micsim_defer_knob(const char *name, const char *knob);
+void micsim_defer_attr(const char *name, const char *attr);
+void micsim_defer_del(const char *name);
+
 #endif /* MICMEM_MICSIM_H */

@@ -22,10 +22,53 @@
  * never be mistaken for a TAP result line.  Cases run in source order.
  *
  * ASSERT_* end the case on failure, EXPECT_* record the failure and go on.
- * Integer comparisons convert both sides to long long (pointers work too on
- * 64-bit).  _ERRNO(expr, E) wants expr == -1 with errno == E; _OK(expr)
- * wants expr >= 0.  Failures in processes the case forks itself are not
- * seen by the harness: report them through the exit status.
+ * Integer comparisons compare the values, whatever the types: each side
+ * keeps its own signedness (a negative value is below every unsigned one,
+ * (uint64_t)1 << 63 is above 1) and is printed as what it is, unsigned
+ * values as unsigned (pointers work too on 64-bit).  _ERRNO(expr, E) wants
+ * expr == -1 with errno == E; _OK(expr) wants expr >= 0.  Failures in
+ * processes the case forks itself are not seen by the harness: report them
+ * through the exit status.
+ *
+ * Teardown.  A case that changes state outside itself (a module parameter,
+ * a sysfs, debugfs or configfs file, a simulated card) registers how to undo
+ * it, just before the change:
+ *
+ *   tap_defer_restore_file(PARAM_DIR "max_tickets");   // value now
+ *   ASSERT_OK(param_set("max_tickets", "3"));
+ *
+ * The registered actions run in reverse order of registration (LIFO) when
+ * the case ends, whichever way it ends: return, failed ASSERT, SKIP,
+ * exit(), and also a crash, a kill or a timeout.  The first ones run in
+ * the case's own process, in the case's output; when that process died
+ * before it could run them, the runner (the parent) runs what is left
+ * after the case's whole process group is gone, so they are data, not
+ * code:
+ *
+ *   tap_defer_restore_file(path)  reads @path now (trailing newline
+ *                                 stripped) and writes that back at
+ *                                 teardown; a path already registered in
+ *                                 this case is not registered again, so
+ *                                 the value restored is the one the case
+ *                                 found first.
+ *   tap_defer_write(path, value)  writes @value to @path at teardown.
+ *   tap_defer_rmdir(path)         removes directory @path at teardown (a
+ *                                 configfs item: micsim_defer_del()).
+ *   tap_defer(fn, arg)            calls fn(arg) at teardown, in the case's
+ *                                 process only: after a crash or timeout
+ *                                 it is reported as not run.
+ *
+ * A write is one write() of the value (an empty value: one newline); a
+ * plain file is truncated first, the attribute files of sysfs, debugfs,
+ * configfs and procfs are not.  A file or directory that no longer exists
+ * at teardown (ENOENT) is fine: the case removed it itself, e.g. the sim
+ * card the knob belonged to.  Any other error of a teardown action fails
+ * the case, even one that passed until then.  The registration
+ * functions end the case (as an ASSERT) when they cannot register, e.g.
+ * @path cannot be read; they may only be called from the case's own
+ * process, not from a process it forked.  At most TAP_DEFER_MAX actions
+ * per case; paths up to TAP_DEFER_PATH - 1 bytes, values up to
+ * TAP_DEFER_VALUE - 1.
  *
  * Command line: "-t NAME" (repeatable) runs only the named cases, "-l" lists
  * them.  Exit status 0 iff no case failed.
@@ -48,6 +91,16 @@ struct tap_case {
 void tap_register(struct tap_case *tc);
 int tap_main(int argc, char **argv);
 
+/* Teardown, see the top of this file. */
+#define TAP_DEFER_MAX		1024
+#define TAP_DEFER_PATH		192
+#define TAP_DEFER_VALUE		128
+
+void tap_defer(void (*fn)(void *arg), void *arg);
+void tap_defer_write(const char *path, const char *value);
+void tap_defer_restore_file(const char *path);
+void tap_defer_rmdir(const char *path);
+
 /* Internal helpers of the macros below. */
 void tap_fail_(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -56,6 +109,11 @@ void tap_skip_(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2), noreturn));
 void tap_log_(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+int tap_cmp_(unsigned long long a, int a_signed, unsigned long long b,
+	     int b_signed);
+void tap_fail_cmp_(const char *file, int line, const char *sa,
+		   const char *op, const char *sb, unsigned long long a,
+		   int a_signed, unsigned long long b, int b_signed);
 
 #define TAP_DEFAULT_TIMEOUT	60
 
@@ -87,13 +145,30 @@ void tap_log_(const char *file, int line, const char *fmt, ...)
 		tap_abort_();						\
 } while (0)
 
+/*
+ * Whether the type of @v is signed; @v is an rvalue of an arithmetic or
+ * pointer type (pointers count as unsigned).
+ */
+#define TAP_SIGNED_(v)	((__typeof__(v))-1LL < (__typeof__(v))1)
+
+/*
+ * "+ 0" promotes small integers and decays arrays, so that the copies can
+ * be declared with the operands' types.  Each value travels as its 64 bits
+ * plus its signedness; tap_cmp_() orders them as numbers: <0, 0 or >0.
+ */
 #define TAP_CMP_(fatal, a, op, b, sa, sb) do {				\
-	long long tap_a_ = (long long)(a);				\
-	long long tap_b_ = (long long)(b);				\
+	__typeof__((a) + 0) tap_a_ = (a);				\
+	__typeof__((b) + 0) tap_b_ = (b);				\
+	unsigned long long tap_au_ = (unsigned long long)tap_a_;	\
+	unsigned long long tap_bu_ = (unsigned long long)tap_b_;	\
+	int tap_as_ = TAP_SIGNED_(tap_a_), tap_bs_ = TAP_SIGNED_(tap_b_); \
 									\
-	if (!(tap_a_ op tap_b_))					\
-		TAP_FAIL_(fatal, "expected %s %s %s, got %lld vs %lld",	\
-			  sa, #op, sb, tap_a_, tap_b_);			\
+	if (!(tap_cmp_(tap_au_, tap_as_, tap_bu_, tap_bs_) op 0)) {	\
+		tap_fail_cmp_(__FILE__, __LINE__, sa, #op, sb, tap_au_,	\
+			      tap_as_, tap_bu_, tap_bs_);		\
+		if (fatal)						\
+			tap_abort_();					\
+	}								\
 } while (0)
 
 #define TAP_BOOL_(fatal, x, want, sx) do {				\

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Tests of tests/lib/tap.c: runs tap_sample (path in $TAP_SAMPLE) with
- * "-t CASE" and checks the TAP it prints and its exit status.
+ * "-t CASE" and checks the TAP it prints and its exit status, and for the
+ * teardown cases the files they left in $TAP_DIR.
  */
 #define _GNU_SOURCE
+#include <ftw.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,14 +19,60 @@
 struct run {
 	char out[16384];
 	int status;		/* exit status, or 128 + signal */
+	char dir[64];		/* $TAP_DIR of the run */
 };
+
+static int rm_one(const char *path, const struct stat *st, int flag,
+		  struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* Teardown of run_sample(): the sample's directory goes. */
+static void rm_tree(void *dir)
+{
+	EXPECT_OK(nftw(dir, rm_one, 8, FTW_DEPTH | FTW_PHYS));
+	free(dir);
+}
+
+/* Contents of file @name of the run's directory, "(none)" if absent. */
+static const char *file(const struct run *r, const char *name)
+{
+	static char buf[4][256];
+	static int i;
+	char *b = buf[i++ % 4], path[128];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", r->dir, name);
+	f = fopen(path, "r");
+	if (!f)
+		return "(none)";
+	n = fread(b, 1, sizeof(buf[0]) - 1, f);
+	b[n] = '\0';
+	fclose(f);
+	return b;
+}
+
+static int exists(const struct run *r, const char *name)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/%s", r->dir, name);
+	return access(path, F_OK) == 0;
+}
 
 /* Runs the sample with @args (NULL-terminated), stdout and stderr captured. */
 static void run_sample(struct run *r, const char *const *args)
 {
 	const char *sample = getenv("TAP_SAMPLE");
 	const char *argv[16] = { sample };
+	char path[128];
 	int pipefd[2], i, st;
+	FILE *f;
 	size_t len = 0;
 	ssize_t n;
 	pid_t pid;
@@ -31,12 +81,21 @@ static void run_sample(struct run *r, const char *const *args)
 		SKIP("TAP_SAMPLE is not set");
 	for (i = 0; args[i] && i < 14; i++)
 		argv[i + 1] = args[i];
+	strcpy(r->dir, "/tmp/tap_check.XXXXXX");
+	ASSERT_TRUE(mkdtemp(r->dir) != NULL);
+	tap_defer(rm_tree, strdup(r->dir));
+	snprintf(path, sizeof(path), "%s/a", r->dir);
+	f = fopen(path, "w");
+	ASSERT_TRUE(f != NULL);
+	fputs("orig\n", f);
+	ASSERT_EQ(fclose(f), 0);
 	ASSERT_OK(pipe(pipefd));
 	pid = fork();
 	ASSERT_OK(pid);
 	if (pid == 0) {
 		dup2(pipefd[1], 1);
 		dup2(pipefd[1], 2);
+		setenv("TAP_DIR", r->dir, 1);
 		execv(sample, (char *const *)argv);
 		_exit(127);
 	}
@@ -87,10 +146,10 @@ TEST(plan_and_version_come_first)
 	struct run r;
 
 	run_sample(&r, args);
-	EXPECT_EQ(strncmp(r.out, "TAP version 13\n1..9\n", 20), 0);
+	EXPECT_EQ(strncmp(r.out, "TAP version 13\n1..19\n", 21), 0);
 	/* Some sample cases fail, so the run fails. */
 	EXPECT_EQ(r.status, 1);
-	EXPECT_TRUE(has_line(&r, "# 6 of 9 cases failed"));
+	EXPECT_TRUE(has_line(&r, "# 13 of 19 cases failed"));
 }
 
 TEST(passing_case_is_ok_and_output_is_commented)
@@ -190,6 +249,144 @@ TEST(leftover_child_does_not_stall_the_runner)
 	EXPECT_EQ(r.status, 0);
 	EXPECT_TRUE(has_line(&r, "ok 1 leaves_a_child"));
 	EXPECT_FALSE(has_text(&r, "timed out"));
+}
+
+TEST(comparisons_keep_each_sides_signedness)
+{
+	struct run r;
+
+	run_case(&r, "typed_comparisons");
+	EXPECT_EQ(r.status, 0);
+	EXPECT_TRUE(has_line(&r, "ok 1 typed_comparisons"));
+	if (r.status)
+		show(&r);
+}
+
+TEST(unsigned_values_print_as_unsigned)
+{
+	struct run r;
+
+	run_case(&r, "prints_unsigned");
+	EXPECT_EQ(r.status, 1);
+	EXPECT_TRUE(has_text(&r, "expected forever == 0, got 18446744073709551615 vs 0"));
+	EXPECT_TRUE(has_text(&r, "expected -1 == forever, got -1 vs 18446744073709551615"));
+	EXPECT_TRUE(has_text(&r, "expected -2 > 3u, got -2 vs 3"));
+}
+
+/* The harness's own comparisons, on this side of the fork too. */
+TEST(comparison_order)
+{
+	EXPECT_EQ(tap_cmp_((uint64_t)1 << 63, 0, 1, 1), 1);
+	EXPECT_EQ(tap_cmp_(-1LL, 1, ~0ULL, 0), -1);
+	EXPECT_EQ(tap_cmp_(~0ULL, 0, -1LL, 1), 1);
+	EXPECT_EQ(tap_cmp_(-2LL, 1, -1LL, 1), -1);
+	EXPECT_EQ(tap_cmp_(-1LL, 1, -1LL, 1), 0);
+	EXPECT_EQ(tap_cmp_(5, 0, 5, 1), 0);
+	EXPECT_EQ(tap_cmp_(5, 1, 6, 0), -1);
+}
+
+TEST(teardown_runs_at_the_end_of_a_passing_case)
+{
+	struct run r;
+
+	run_case(&r, "teardown_after_return");
+	EXPECT_EQ(r.status, 0);
+	EXPECT_TRUE(has_line(&r, "ok 1 teardown_after_return"));
+	/* restored to what the case found, trailing newline stripped */
+	EXPECT_STREQ(file(&r, "a"), "orig");
+	EXPECT_STREQ(file(&r, "w"), "first");
+	EXPECT_FALSE(exists(&r, "d"));
+	EXPECT_FALSE(exists(&r, "gone"));
+	EXPECT_FALSE(has_text(&r, "teardown:"));
+	EXPECT_FALSE(has_text(&r, "by the runner"));
+	if (r.status)
+		show(&r);
+}
+
+TEST(teardown_runs_after_a_failed_assert_in_reverse_order)
+{
+	struct run r;
+
+	run_case(&r, "teardown_after_assert");
+	EXPECT_EQ(r.status, 1);
+	EXPECT_TRUE(has_line(&r, "not ok 1 teardown_after_assert"));
+	EXPECT_FALSE(has_text(&r, "not reached"));
+	EXPECT_STREQ(file(&r, "a"), "orig");
+	EXPECT_STREQ(file(&r, "log"), "2:changed;1:orig;");
+}
+
+TEST(teardown_runs_after_skip)
+{
+	struct run r;
+
+	run_case(&r, "teardown_after_skip");
+	EXPECT_EQ(r.status, 0);
+	EXPECT_TRUE(has_line(&r, "ok 1 teardown_after_skip # SKIP skipped after a change"));
+	EXPECT_STREQ(file(&r, "a"), "orig");
+}
+
+TEST(teardown_runs_after_exit)
+{
+	struct run r;
+
+	run_case(&r, "teardown_after_exit");
+	EXPECT_EQ(r.status, 1);
+	EXPECT_TRUE(has_line(&r, "not ok 1 teardown_after_exit"));
+	EXPECT_FALSE(has_text(&r, "by the runner"));
+	EXPECT_STREQ(file(&r, "a"), "orig");
+}
+
+TEST(runner_restores_after_a_crash)
+{
+	char line[256];
+	struct run r;
+
+	run_case(&r, "teardown_after_crash");
+	EXPECT_EQ(r.status, 1);
+	EXPECT_TRUE(has_line(&r, "not ok 1 teardown_after_crash"));
+	EXPECT_TRUE(has_text(&r, "killed by signal 6"));
+	/* "a" registered twice counts once */
+	EXPECT_TRUE(has_line(&r, "# teardown_after_crash: teardown of 2 actions by the runner"));
+	snprintf(line, sizeof(line), "# teardown: write \"orig\" to %s/a", r.dir);
+	EXPECT_TRUE(has_line(&r, line));
+	EXPECT_TRUE(has_line(&r, "# teardown: a tap_defer() function was not run: the case's process is gone"));
+	EXPECT_STREQ(file(&r, "a"), "orig");
+	EXPECT_STREQ(file(&r, "log"), "(none)");
+}
+
+TEST(runner_restores_after_a_timeout)
+{
+	struct run r;
+
+	run_case(&r, "teardown_after_timeout");
+	EXPECT_EQ(r.status, 1);
+	EXPECT_TRUE(has_line(&r, "# teardown_after_timeout: timed out after 1 s"));
+	EXPECT_TRUE(has_line(&r, "not ok 1 teardown_after_timeout"));
+	EXPECT_STREQ(file(&r, "a"), "orig");
+}
+
+TEST(failed_teardown_fails_the_case)
+{
+	char text[256];
+	struct run r;
+
+	run_case(&r, "teardown_failure_fails");
+	EXPECT_EQ(r.status, 1);
+	EXPECT_TRUE(has_line(&r, "not ok 1 teardown_failure_fails"));
+	snprintf(text, sizeof(text), "# teardown: write \"x\" to %s/: Is a directory", r.dir);
+	EXPECT_TRUE(has_line(&r, text));
+}
+
+TEST(registration_that_cannot_read_ends_the_case)
+{
+	struct run r;
+
+	run_case(&r, "teardown_cannot_register");
+	EXPECT_EQ(r.status, 1);
+	EXPECT_TRUE(has_line(&r, "not ok 1 teardown_cannot_register"));
+	EXPECT_TRUE(has_text(&r, "teardown: cannot register the restore of"));
+	EXPECT_TRUE(has_text(&r, "missing: No such file or directory"));
+	EXPECT_FALSE(has_text(&r, "not reached"));
 }
 
 TEST(filter_keeps_source_order)

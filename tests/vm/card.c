@@ -230,6 +230,7 @@ TEST(boot_of_an_image_too_big_for_the_card)
 
 	fast_params();
 	/* 64 MiB of GDDR: the download address (64 MiB) is past the end */
+	micsim_defer_del("small");
 	n = micsim_add("small", "memsize_mb=64", NULL);
 	ASSERT_OK(n);
 	ASSERT_EQ(card_state_wait(n, "ready", 3000), 0);
@@ -287,6 +288,7 @@ TEST(reset_timeout)
 	int n;
 
 	fast_params();
+	micsim_defer_del("slow");
 	n = micsim_add("slow", "reset_ms=1000", NULL);
 	ASSERT_OK(n);
 	/* the sim needs 1000 ms; give it 20 + 30 */
@@ -308,6 +310,7 @@ TEST(power_on_bootstrap_is_waited_for)
 	int n;
 
 	fast_params();
+	micsim_defer_del("cold");
 	n = micsim_add("cold", "power_on_reset=1", "reset_ms=1000", NULL);
 	ASSERT_OK(n);
 	ASSERT_OK(card_read(n, "state", state, sizeof(state)));
@@ -361,6 +364,7 @@ TEST(card_removed_while_resetting_or_booting)
 	int n;
 
 	fast_params();
+	micsim_defer_del("gone");
 	n = micsim_add("gone", "reset_ms=2000", NULL);
 	ASSERT_OK(n);
 	ASSERT_EQ(card_state_cmd(n, "reset:force"), 0);

@@ -200,6 +200,7 @@ TEST(card_removed_during_dma)
 	need_dma();
 	fast_params();
 	card_to_ready(1);
+	micsim_defer_del("doomed");
 	n = micsim_add("doomed", NULL);
 	ASSERT_OK(n);
 	dma_open(&d);

@@ -3,7 +3,8 @@
  * Helpers for the card-management VM tests (card.c, card_dma.c,
  * micctl.c), on top of dma_util.h: /sys/class/mic/micN attributes that
  * must be readable, module parameters and sim knobs that must be settable
- * (these end the case otherwise), bringing cards to a state, and one DMA
+ * (these end the case otherwise; the value found is restored when the
+ * case ends, tap.h "Teardown"), bringing cards to a state, and one DMA
  * round trip.
  *
  * The cards vm-run creates are named card0, card1, ... and are mic0,
@@ -62,9 +63,11 @@ static inline int card_in(int n, const char *a, const char *b)
 
 static inline void set_param(const char *name, long long val)
 {
-	char v[32];
+	char v[32], path[128];
 	int ret;
 
+	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
+	tap_defer_restore_file(path);
 	snprintf(v, sizeof(v), "%lld", val);
 	ret = param_set(name, v);
 	if (ret)
@@ -107,8 +110,10 @@ static inline long long knob(int n, const char *k)
 
 static inline void set_knob(int n, const char *k, const char *v)
 {
-	int ret = micsim_knob_set(sim_name(n), k, v);
+	int ret;
 
+	micsim_defer_knob(sim_name(n), k);
+	ret = micsim_knob_set(sim_name(n), k, v);
 	if (ret)
 		TAP_FAIL_(1, "knob %s/%s = %s: %s", sim_name(n), k, v,
 			  strerror(-ret));

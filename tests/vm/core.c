@@ -111,8 +111,10 @@ TEST(cards_appear_and_disappear)
 	char path[96], buf[64];
 
 	need_sim();
+	micsim_defer_del("core_a");
 	a = micsim_add("core_a", NULL);
 	ASSERT_GE(a, 0);
+	micsim_defer_del("core_b");
 	b = micsim_add("core_b", NULL);
 	ASSERT_GE(b, 0);
 	EXPECT_NE(a, b);
@@ -141,6 +143,7 @@ TEST(card_removal_while_ctrl_is_open)
 	int fd = open_ctrl(), n;
 
 	need_sim();
+	micsim_defer_del("core_c");
 	n = micsim_add("core_c", NULL);
 	ASSERT_GE(n, 0);
 	EXPECT_EQ(query(fd).num_cards, 1);
@@ -157,6 +160,8 @@ TEST(micsim_rejects_duplicates_and_unknown_cards)
 	int n;
 
 	need_sim();
+	micsim_defer_del("core_d");
+	micsim_defer_del("core_e");
 	n = micsim_add("core_d", NULL);
 	ASSERT_GE(n, 0);
 	EXPECT_EQ(micsim_add("core_d", NULL), -EEXIST);

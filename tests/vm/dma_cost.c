@@ -98,8 +98,10 @@ static long long expect_memcopy(uint64_t off, uint64_t len)
 	return n;
 }
 
+/* Until the end of the case. */
 static void health_off(void)
 {
+	tap_defer_restore_file(PARAM_DIR "health_ms");
 	ASSERT_OK(micsim_write(PARAM_DIR "health_ms", "0"));
 	/* let a health check already queued finish */
 	usleep(50000);
@@ -177,7 +179,6 @@ TEST(hardware_cost_per_batch)
 		EXPECT_EQ(c.drv_bytes[1], c.bytes[1]);
 		EXPECT_EQ(c.drv_batches[0] + c.drv_batches[1], used);
 	}
-	micsim_write(PARAM_DIR "health_ms", "500");
 	dma_fd_close(&d);
 }
 
@@ -212,7 +213,6 @@ TEST(batch_of_32_costs_one_head_write_per_channel)
 	EXPECT_EQ(c.irq[1], 1);
 	EXPECT_EQ(c.memcopy, mc);
 	EXPECT_EQ(c.status, 4);
-	micsim_write(PARAM_DIR "health_ms", "500");
 	dma_fd_close(&d);
 }
 

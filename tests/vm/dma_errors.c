@@ -192,15 +192,15 @@ TEST(every_transfer_rule_has_its_errno)
 
 TEST(dma_window_is_enforced_and_settable)
 {
-	char path[64], old[32];
 	struct micmem_xfer x;
 	long long memsize;
 	int card = card0();
 	struct dma_fd d;
+	char path[64];
 
 	open_attached(&d, card);
 	snprintf(path, sizeof(path), "/sys/class/mic/mic%d/dma_window", card);
-	ASSERT_OK(micsim_read(path, old, sizeof(old)));
+	tap_defer_restore_file(path);
 	/* KiB, as the historical driver showed it */
 	memsize = read_llf("/sys/class/mic/mic%d/memsize", card) * 1024;
 	ASSERT_GT(memsize, 0);
@@ -229,7 +229,6 @@ TEST(dma_window_is_enforced_and_settable)
 	}
 	x = dma_xfer(0, memsize - 64, 64, MICMEM_DIR_FROM_CARD, 1);
 	EXPECT_OK(dma_run(d.fd, card, &x, 1));
-	ASSERT_OK(micsim_write(path, old));
 	dma_fd_close(&d);
 }
 
@@ -283,7 +282,9 @@ TEST(batch_larger_than_a_ring_is_e2big)
 	for (i = 0; i < 512; i++)
 		x[i].channel = MICMEM_CHAN_AUTO;
 	x[511].length = 64;
+	tap_defer_restore_file(PARAM_DIR "hang_timeout_ms");
 	ASSERT_OK(param_set("hang_timeout_ms", "300"));
+	micsim_defer_knob("card0", "stall");
 	ASSERT_OK(micsim_knob_set("card0", "stall", "3"));
 	ASSERT_OK(dma_submit(d.fd, card, x, 512, 0, &t));
 	EXPECT_ERRNO(dma_wait(d.fd, t, MICMEM_WAIT_FOREVER, &w), ETIMEDOUT);
@@ -294,7 +295,6 @@ TEST(batch_larger_than_a_ring_is_e2big)
 	ASSERT_OK(dma_submit(d.fd, card, x, 512, 0, &t));
 	EXPECT_ERRNO(dma_wait(d.fd, t, MICMEM_WAIT_FOREVER, &w), ETIMEDOUT);
 	ASSERT_OK(micsim_knob_set("card0", "stall", "0"));
-	param_set("hang_timeout_ms", "5000");
 	free(x);
 	dma_fd_close(&d);
 }
@@ -342,6 +342,7 @@ TEST(full_ring_blocks_or_eagain_and_drops_nothing)
 	for (i = 0; i < 1024; i++)
 		x[i] = dma_xfer(i * 64, i * 64, 64, MICMEM_DIR_TO_CARD, 0);
 	memcopy = micsim_knob_get("card0", "dma_memcopy");
+	micsim_defer_knob("card0", "stall");
 	ASSERT_OK(micsim_knob_set("card0", "stall", "1"));
 
 	/* 1026 slots a batch, 8191 in the ring: 7 fit */
@@ -398,6 +399,7 @@ TEST(outstanding_ticket_limit_is_enospc)
 	struct dma_fd d;
 
 	open_attached(&d, card);
+	tap_defer_restore_file(PARAM_DIR "max_tickets");
 	ASSERT_OK(param_set("max_tickets", "3"));
 	for (i = 0; i < 3; i++)
 		ASSERT_OK(dma_submit(d.fd, card, &x, 1, 0, &t[i]));
@@ -406,7 +408,6 @@ TEST(outstanding_ticket_limit_is_enospc)
 	EXPECT_ERRNO(dma_submit(d.fd, card, &x, 1, 0, &t4), ENOSPC);
 	EXPECT_OK(dma_wait(d.fd, t[0], MICMEM_WAIT_FOREVER, &w));
 	EXPECT_OK(dma_submit(d.fd, card, &x, 1, 0, &t4));
-	param_set("max_tickets", "65536");
 	dma_fd_close(&d);
 }
 
@@ -453,6 +454,7 @@ TEST(stalled_channel_wait_times_out)
 	struct dma_fd d;
 
 	open_attached(&d, card);
+	micsim_defer_knob("card0", "stall");
 	ASSERT_OK(micsim_knob_set("card0", "stall", "2"));
 	ASSERT_OK(dma_submit(d.fd, card, &x, 1, 0, &t));
 	EXPECT_ERRNO(dma_wait(d.fd, t, MICMEM_WAIT_NO_BLOCK, &w), ETIME);
@@ -491,7 +493,9 @@ TEST(descriptor_error_names_the_failed_transfer)
 	inj = micsim_knob_get("card0", "injected_fail");
 
 	/* the third descriptor of the next batch fails */
+	micsim_defer_knob("card0", "fail_skip");
 	ASSERT_OK(micsim_knob_set("card0", "fail_skip", "2"));
+	micsim_defer_knob("card0", "fail_next");
 	ASSERT_OK(micsim_knob_set("card0", "fail_next", "1"));
 	ASSERT_OK(dma_submit(d.fd, card, x, 4, 0, &ta));
 	ASSERT_OK(dma_submit(d.fd, card, &y, 1, 0, &tb));
@@ -529,7 +533,9 @@ TEST(hung_channel_is_reset)
 
 	open_attached(&d, card);
 	errs = chan_stat(card, 0, "errors");
+	tap_defer_restore_file(PARAM_DIR "hang_timeout_ms");
 	ASSERT_OK(param_set("hang_timeout_ms", "300"));
+	micsim_defer_knob("card0", "stall");
 	ASSERT_OK(micsim_knob_set("card0", "stall", "1"));
 	ASSERT_OK(dma_submit(d.fd, card, &x, 1, 0, &t));
 	t0 = now_ns();
@@ -543,7 +549,6 @@ TEST(hung_channel_is_reset)
 	/* the channel works again */
 	ASSERT_OK(micsim_knob_set("card0", "stall", "0"));
 	EXPECT_OK(dma_run(d.fd, card, &x, 1));
-	param_set("hang_timeout_ms", "5000");
 	dma_fd_close(&d);
 }
 
@@ -563,7 +568,9 @@ TEST(lost_interrupt_is_recovered)
 	open_attached(&d, card);
 	inj = micsim_knob_get("card0", "injected_drop_irq");
 	/* no hang check: only an interrupt can tell */
+	tap_defer_restore_file(PARAM_DIR "hang_timeout_ms");
 	ASSERT_OK(param_set("hang_timeout_ms", "0"));
+	micsim_defer_knob("card0", "drop_irq");
 	ASSERT_OK(micsim_knob_set("card0", "drop_irq", "1"));
 	ASSERT_OK(dma_submit(d.fd, card, &x, 1, 0, &ta));
 	EXPECT_ERRNO(dma_wait(d.fd, ta, now_ns() + 150000000ULL, &w), ETIME);
@@ -577,7 +584,6 @@ TEST(lost_interrupt_is_recovered)
 	ASSERT_OK(dma_submit(d.fd, card, &x, 1, 0, &ta));
 	EXPECT_OK(dma_wait(d.fd, ta, now_ns() + 3000000000ULL, &w));
 	EXPECT_EQ(micsim_knob_get("card0", "injected_drop_irq") - inj, 2);
-	param_set("hang_timeout_ms", "5000");
 	dma_fd_close(&d);
 }
 
@@ -593,6 +599,7 @@ TEST_TIMEOUT(card_reset_cancels_inflight, 30)
 
 	open_attached(&d, card);
 	ASSERT_OK(dma_fd_open(&e, POOL));
+	micsim_defer_knob("card1", "stall");
 	ASSERT_OK(micsim_knob_set("card1", "stall", "1"));
 	ASSERT_OK(dma_submit(d.fd, card, &x, 1, 0, &t));
 	ASSERT_OK(card_state_cmd(card, "reset:force"));
@@ -622,10 +629,12 @@ TEST(lost_card_fails_inflight_with_enodev)
 	int card;
 	uint64_t t;
 
+	micsim_defer_del("lost");
 	card = micsim_add("lost", NULL);
 	ASSERT_GE(card, 0);
 	open_attached(&d, card);
 	ASSERT_OK(dma_fd_open(&e, POOL));
+	tap_defer_restore_file(PARAM_DIR "health_ms");
 	ASSERT_OK(param_set("health_ms", "100"));
 	ASSERT_OK(micsim_knob_set("lost", "stall", "1"));
 	ASSERT_OK(dma_submit(d.fd, card, &x, 1, 0, &t));
@@ -637,7 +646,6 @@ TEST(lost_card_fails_inflight_with_enodev)
 	EXPECT_ERRNO(dma_attach(e.fd, card), ENODEV);
 	EXPECT_OK(micsim_del("lost"));
 	EXPECT_OK(dma_detach(d.fd, card));
-	param_set("health_ms", "500");
 	dma_fd_close(&e);
 	dma_fd_close(&d);
 }
@@ -650,6 +658,7 @@ TEST(removed_card_fails_inflight_with_enodev)
 	uint64_t t, t2;
 	int card;
 
+	micsim_defer_del("gone");
 	card = micsim_add("gone", NULL);
 	ASSERT_GE(card, 0);
 	open_attached(&d, card);

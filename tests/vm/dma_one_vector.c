@@ -54,6 +54,7 @@ static int add_card(const char *name, const char *stepping)
 	int n;
 
 	snprintf(s, sizeof(s), "stepping=%s", stepping);
+	micsim_defer_del(name);
 	n = micsim_add(name, "vectors=1", "memsize_mb=256", s, NULL);
 	if (n < 0)
 		TAP_FAIL_(1, "micsim_add(%s): %s", name, strerror(-n));
@@ -84,15 +85,12 @@ static void settle(void)
 	usleep(50000);
 }
 
+/* Until the end of the case. */
 static void health_off(void)
 {
+	tap_defer_restore_file(PARAM_DIR "health_ms");
 	ASSERT_OK(param_set("health_ms", "0"));
 	settle();		/* a health check already queued finishes */
-}
-
-static void health_on(void)
-{
-	param_set("health_ms", "500");
 }
 
 /* What one batch cost, from the sim's counters. */
@@ -251,7 +249,6 @@ static void round_trips(const char *stepping, int b0)
 	/* auto across three chunks did use both channels */
 	EXPECT_GT(used_auto, 12);
 	EXPECT_EQ(knob(name, "interrupt_storms"), 0);
-	health_on();
 	dma_fd_close(&d);
 	ASSERT_EQ(micsim_del(name), 0);
 }
@@ -265,6 +262,7 @@ TEST(vectors_attribute_is_validated_and_fixed_while_live)
 	unsigned int i;
 
 	snprintf(path, sizeof(path), MICSIM_CONFIGFS "/%s", name);
+	micsim_defer_del(name);
 	ASSERT_OK(mkdir(path, 0755));
 	snprintf(path, sizeof(path), MICSIM_CONFIGFS "/%s/vectors", name);
 	ASSERT_EQ(micsim_read(path, buf, sizeof(buf)), 0);
@@ -295,7 +293,9 @@ TEST(vectors_attribute_is_validated_and_fixed_while_live)
  */
 TEST(driver_programs_the_interrupts_for_the_vector_count)
 {
+	micsim_defer_del("msi");
 	ASSERT_GE(micsim_add("msi", "vectors=1", "memsize_mb=64", NULL), 0);
+	micsim_defer_del("msix");
 	ASSERT_GE(micsim_add("msix", "memsize_mb=64", NULL), 0);
 
 	EXPECT_EQ(micsim_peek("msi", SICE0), INT_DMA_BOTH);
@@ -376,7 +376,6 @@ TEST(stream_of_batches_interrupts_stay_bounded)
 	EXPECT_EQ(c.writes, 64 + 2 * c.irq[0]);
 	EXPECT_EQ(micsim_peek(name, SICR0), 0);
 	EXPECT_EQ(knob(name, "interrupt_storms"), 0);
-	health_on();
 	dma_fd_close(&d);
 	ASSERT_EQ(micsim_del(name), 0);
 }

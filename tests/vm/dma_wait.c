@@ -35,6 +35,7 @@ static void setup(struct dma_fd *d, uint64_t size)
 
 static void stall(int on)
 {
+	micsim_defer_knob("card0", "stall");
 	ASSERT_OK(micsim_knob_set("card0", "stall", on ? "1" : "0"));
 }
 
@@ -344,6 +345,7 @@ TEST(close_with_work_in_flight_keeps_the_pool_until_done)
 	struct dma_fd d;
 	uint64_t t, t0, dt;
 
+	tap_defer_restore_file(PARAM_DIR "close_wait_ms");
 	ASSERT_OK(param_set("close_wait_ms", "200"));
 	setup(&d, 128 * MIB);
 	memset(d.pool, 1, 128 * MIB);
@@ -371,7 +373,6 @@ TEST(close_with_work_in_flight_keeps_the_pool_until_done)
 	 * (MemFree moves by a few MiB on its own: a wide margin).
 	 */
 	EXPECT_GT(freed - held, 96 * 1024);
-	param_set("close_wait_ms", "1000");
 }
 
 /* A process killed while it waits goes away; its batch finishes later. */

@@ -328,7 +328,9 @@ TEST(channel_error_names_the_transfer)
 	for (i = 0; i < 3; i++)
 		micmem_xfer_init(&x[i], i * 4096, CARD_BASE + i * 4096, 4096,
 				 MICMEM_DIR_TO_CARD, MICMEM_CHAN_0);
+	micsim_defer_knob("card0", "fail_skip");
 	ASSERT_OK(micsim_knob_set("card0", "fail_skip", "1"));
+	micsim_defer_knob("card0", "fail_next");
 	ASSERT_OK(micsim_knob_set("card0", "fail_next", "1"));
 	ASSERT_EQ(micmem_submit(m, card, x, 3, 0, &t, NULL), 0);
 	EXPECT_EQ(micmem_wait(m, t, micmem_deadline_ns(5000 * MS), 0, &st),
@@ -358,6 +360,7 @@ TEST(deadline_passes_while_the_channel_stalls)
 	m = open_pool(card, &p);
 	micmem_xfer_init(&x, 0, CARD_BASE, 4096, MICMEM_DIR_TO_CARD,
 			 MICMEM_CHAN_1);
+	micsim_defer_knob("card0", "stall");
 	ASSERT_OK(micsim_knob_set("card0", "stall", "2"));
 	ASSERT_EQ(micmem_submit(m, card, &x, 1, 0, &t, NULL), 0);
 	EXPECT_EQ(micmem_wait_timeout(m, t, 0, 0, &st), -ETIME);
@@ -392,6 +395,7 @@ TEST(signal_interrupts_a_copy_and_names_its_ticket)
 
 	m = open_pool(card, &p);
 	ASSERT_OK(sigaction(SIGALRM, &sa, NULL));	/* no SA_RESTART */
+	micsim_defer_knob("card0", "stall");
 	ASSERT_OK(micsim_knob_set("card0", "stall", "1"));
 	ASSERT_OK(setitimer(ITIMER_REAL, &it, NULL));
 	EXPECT_EQ(micmem_copy_to_card(m, card, CARD_BASE, 0, 4096,
@@ -417,6 +421,7 @@ TEST_TIMEOUT(card_reset_cancels_the_copy, 40)
 	m = open_pool(card, &p);
 	micmem_xfer_init(&x, 0, CARD_BASE, 64 * KIB, MICMEM_DIR_TO_CARD,
 			 MICMEM_CHAN_0);
+	micsim_defer_knob("card1", "stall");
 	ASSERT_OK(micsim_knob_set("card1", "stall", "1"));
 	ASSERT_EQ(micmem_submit(m, card, &x, 1, 0, &t, NULL), 0);
 	ASSERT_OK(card_state_cmd(card, "reset:force"));
@@ -445,7 +450,9 @@ TEST(hung_channel_times_out)
 	uint8_t *p;
 
 	m = open_pool(card, &p);
+	tap_defer_restore_file(PARAM_DIR "hang_timeout_ms");
 	ASSERT_OK(param_set("hang_timeout_ms", "300"));
+	micsim_defer_knob("card0", "stall");
 	ASSERT_OK(micsim_knob_set("card0", "stall", "1"));
 	EXPECT_EQ(micmem_copy_from_card(m, card, 0, CARD_BASE, 4096,
 					MICMEM_CHAN_0, &st), -ETIMEDOUT);
@@ -470,9 +477,11 @@ TEST(lost_card_fails_the_copy_and_shows_in_card_info)
 	uint8_t *p;
 	int card;
 
+	micsim_defer_del("liblost");
 	card = micsim_add("liblost", NULL);
 	ASSERT_GE(card, 0);
 	m = open_pool(card, &p);
+	tap_defer_restore_file(PARAM_DIR "health_ms");
 	ASSERT_OK(param_set("health_ms", "100"));
 	ASSERT_OK(micsim_knob_set("liblost", "stall", "1"));
 	micmem_xfer_init(&x, 0, CARD_BASE, 4096, MICMEM_DIR_TO_CARD, 0);
@@ -490,7 +499,6 @@ TEST(lost_card_fails_the_copy_and_shows_in_card_info)
 	EXPECT_STREQ(ci.post_code, "");
 	EXPECT_EQ(ci.post_code_error, -ENXIO);
 	EXPECT_EQ(ci.last_error, -ENODEV);
-	param_set("health_ms", "500");
 
 	/* removed: the card is gone from the list and from sysfs */
 	ASSERT_OK(micsim_del("liblost"));

@@ -209,11 +209,11 @@ TEST(create_over_pool_max_mb)
 	struct micmem_query q;
 	long long old = read_ll(PARAM_DIR "pool_max_mb");
 	int before = klog_count("pool_max_mb");
-	char buf[32];
 	int fd = ctrl_open();
 
 	ASSERT_OK(fd);
 	ASSERT_GT(old, 0);
+	tap_defer_restore_file(PARAM_DIR "pool_max_mb");
 	ASSERT_OK(write_str(PARAM_DIR "pool_max_mb", "8"));
 	ASSERT_OK(ioctl(fd, MICMEM_IOC_QUERY, &q));
 	EXPECT_EQ(q.pool_max_bytes, 8 * MIB);
@@ -222,8 +222,6 @@ TEST(create_over_pool_max_mb)
 	/* The message names the limit that was hit. */
 	EXPECT_EQ(klog_count("pool_max_mb"), before + 2);
 	EXPECT_OK(pool_create(fd, 8 * MIB));
-	snprintf(buf, sizeof(buf), "%lld", old);
-	ASSERT_OK(write_str(PARAM_DIR "pool_max_mb", buf));
 	close(fd);
 }
 
@@ -493,6 +491,7 @@ TEST(pte_mode_by_module_parameter)
 	unsigned char *p;
 	int fd;
 
+	tap_defer_restore_file(PARAM_DIR "pool_pmd");
 	ASSERT_OK(write_str(PARAM_DIR "pool_pmd", "0"));
 	fd = pool_open(CHUNK);
 	ASSERT_OK(write_str(PARAM_DIR "pool_pmd", "1"));
