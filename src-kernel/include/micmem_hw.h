@@ -16,6 +16,15 @@
 struct micmem_card;
 struct micmem_hw;
 
+/*
+ * The two BARs of an x100 function that this seam abstracts: card memory
+ * (the aperture, BAR 0) and the register block (BAR 4, DBOX at 0, SBOX at
+ * 0x10000).  The glue maps them; the model sizes its register file by them.
+ */
+#define MIC_X100_APER_BAR		0
+#define MIC_X100_MMIO_BAR		4
+#define MIC_X100_MMIO_SIZE		0x20000
+
 /**
  * struct micmem_hw_ops - how to reach one card
  * @read32:	read a 32-bit register at @offset inside the MMIO BAR (BAR 4;

@@ -25,7 +25,7 @@
 #include "../core/micmem.h"
 #include "dma.h"
 #include "mgmt.h"
-#include "regs.h"
+#include "../include/x100/regs.h"
 #include "x100.h"
 
 /* Defaults follow MPSS's ELF mode (fact sheet D.2): 100 ms polls, 60 s. */

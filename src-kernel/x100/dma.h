@@ -31,7 +31,7 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
-#include "desc.h"
+#include "../include/x100/desc.h"
 #include "split.h"
 
 struct micmem_card;

@@ -10,7 +10,7 @@
 
 #include "../core/micmem.h"
 #include "mgmt.h"
-#include "regs.h"
+#include "../include/x100/regs.h"
 #include "x100.h"
 
 u32 mic_postcode_read(struct micmem_card *card)

@@ -19,7 +19,7 @@
 #include "../core/micmem.h"
 #include "dma.h"
 #include "mgmt.h"
-#include "regs.h"
+#include "../include/x100/regs.h"
 #include "x100.h"
 
 /* Defaults follow the fact sheet (D.4): >= 1 s settle, 1 s polls, 300 s. */

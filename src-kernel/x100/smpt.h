@@ -10,7 +10,7 @@
 #include <linux/errno.h>
 #include <linux/types.h>
 
-#include "regs.h"
+#include "../include/x100/regs.h"
 
 struct micmem_card;
 

@@ -10,7 +10,7 @@
 #include <linux/types.h>
 #include <linux/micmem.h>
 
-#include "desc.h"
+#include "../include/x100/desc.h"
 
 /* The driver owns the host channels 0 and 1 of every card. */
 #define MIC_DMA_NR_CHANS	2

@@ -14,7 +14,7 @@
 #include "../core/micmem.h"
 #include "dma.h"
 #include "mgmt.h"
-#include "regs.h"
+#include "../include/x100/regs.h"
 #include "x100.h"
 
 static unsigned int health_ms = 500;

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * dma_logic: the DMA path's pure logic, compiled for the host from the
- * driver's own sources: descriptor encoding (x100/desc.h), ring index
+ * driver's own sources: descriptor encoding (include/x100/desc.h), ring index
  * arithmetic, splitting transfers into descriptors (x100/split.c),
  * transfer validation (core/xfer.h) and the SMPT window (x100/smpt.h).
  */
 #include <stdlib.h>
 
 #include "tap.h"
-#include "../../src-kernel/x100/desc.h"
+#include "../../src-kernel/include/x100/desc.h"
 #include "../../src-kernel/x100/smpt.h"
 #include "../../src-kernel/x100/split.h"
 #include "../../src-kernel/core/xfer.h"
