@@ -68,7 +68,7 @@ struct micmem_hw {
 	u64 aperture_size;
 	const char *bus;
 	unsigned int nr_vectors;
-	struct micmem_card *card;
+	struct micmem_card __rcu *card;
 };
 
 /*

@@ -22,11 +22,8 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
-#include "../core/micmem.h"
-#include "dma.h"
-#include "mgmt.h"
 #include "../include/x100/regs.h"
-#include "x100.h"
+#include "mgmt.h"
 
 /* Defaults follow MPSS's ELF mode (fact sheet D.2): 100 ms polls, 60 s. */
 static unsigned int boot_poll_ms = 100;
@@ -44,7 +41,7 @@ MODULE_PARM_DESC(boot_timeout_ms,
 #define MIC_BOOT_IMAGE_MAX	SZ_512M
 
 /* Why a card in @state cannot boot, or 0.  Locked. */
-static int mic_boot_state_check(struct micmem_card *card)
+static int mic_boot_state_check(struct mic_x100 *card)
 {
 	if (card->mgmt.removed)
 		return -ENODEV;
@@ -67,7 +64,7 @@ static int mic_boot_state_check(struct micmem_card *card)
  * download starts, *@name becomes the card's image name (sysfs "image")
  * and the old one is handed back for freeing.  Locked.
  */
-static int mic_boot_download(struct micmem_card *card, const void *image,
+static int mic_boot_download(struct mic_x100 *card, const void *image,
 			     size_t size, char **name)
 {
 	struct micmem_hw *hw = card->hw;
@@ -139,7 +136,7 @@ static ssize_t mic_boot_read_image(const char *path, void **image)
 }
 
 /* "boot:elf:<path>" written to the state attribute. */
-int mic_x100_boot(struct micmem_card *card, const char *path)
+int mic_x100_boot(struct mic_x100 *card, const char *path)
 {
 	void *image = NULL;
 	char *name;
@@ -178,7 +175,7 @@ out_free_name:
 	return ret;
 }
 
-static void mic_boot_fail(struct micmem_card *card, u32 postcode, int err)
+static void mic_boot_fail(struct mic_x100 *card, u32 postcode, int err)
 {
 	char pc[3] = "--";
 
@@ -190,7 +187,7 @@ static void mic_boot_fail(struct micmem_card *card, u32 postcode, int err)
 }
 
 /* One poll of a booting card (op work).  Locked. */
-void mic_boot_poll(struct micmem_card *card)
+void mic_boot_poll(struct mic_x100 *card)
 {
 	u32 postcode = mic_postcode_read(card);
 	u32 scratch2 = mic_rd(card, MIC_SCRATCH(2));

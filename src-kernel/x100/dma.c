@@ -61,7 +61,7 @@ MODULE_PARM_DESC(hang_timeout_ms,
 /* How long stop and reset wait for a disabled channel to go quiet. */
 #define MIC_DMA_QUIESCE_US	200000
 
-static struct micmem_card *chan_card(struct mic_dma_chan *chan)
+static struct mic_x100 *chan_card(struct mic_dma_chan *chan)
 {
 	return chan->dma->card;
 }
@@ -192,7 +192,7 @@ static void mic_dma_dcr_update(struct mic_dma *dma, u32 clear, u32 set)
 /* Wait (bounded) until a disabled channel reports quiesce. */
 static void mic_dma_chan_quiesce(struct mic_dma_chan *chan)
 {
-	struct micmem_card *card = chan_card(chan);
+	struct mic_x100 *card = chan_card(chan);
 	unsigned int waited = 0;
 
 	while (!(mic_rd(card, MIC_DSTAT(chan->nr)) & MIC_DSTAT_QUIESCE)) {
@@ -209,7 +209,7 @@ static void mic_dma_chan_quiesce(struct mic_dma_chan *chan)
 
 static void mic_dma_chan_disable(struct mic_dma_chan *chan)
 {
-	struct micmem_card *card = chan_card(chan);
+	struct mic_x100 *card = chan_card(chan);
 
 	mic_wr(card, MIC_DCAR(chan->nr), MIC_DCAR_IM1);
 	mic_dma_dcr_update(chan->dma, MIC_DCR_ENABLE(chan->nr), 0);
@@ -223,7 +223,7 @@ static void mic_dma_chan_disable(struct mic_dma_chan *chan)
  */
 static int mic_dma_chan_program(struct mic_dma_chan *chan)
 {
-	struct micmem_card *card = chan_card(chan);
+	struct mic_x100 *card = chan_card(chan);
 	unsigned int ch = chan->nr;
 	u64 ring = chan->ring_card - MIC_SYSTEM_BASE;	/* offset in the window */
 	u64 wb = chan->wb_card + offsetof(struct mic_dma_wb, dstat);
@@ -281,7 +281,7 @@ static void mic_dma_err_work(struct work_struct *work)
 {
 	struct mic_dma_chan *chan = container_of(work, struct mic_dma_chan,
 						 err_work);
-	struct micmem_card *card = chan_card(chan);
+	struct mic_x100 *card = chan_card(chan);
 	struct mic_dma_part *part, *failed = NULL;
 	unsigned int ch = chan->nr;
 	u32 err, slot, s;
@@ -336,7 +336,7 @@ out:
 /* submit_lock held: reset a hung channel, fail what it had in flight. */
 static void mic_dma_chan_reset(struct mic_dma_chan *chan)
 {
-	struct micmem_card *card = chan_card(chan);
+	struct mic_x100 *card = chan_card(chan);
 
 	dev_err(card->hw->dev,
 		"mic%d: DMA channel %u made no progress for %u ms: reset\n",
@@ -462,7 +462,7 @@ static void mic_dma_chan_post(struct mic_dma_chan *chan,
 	WRITE_ONCE(chan->head, pos);
 }
 
-int mic_dma_submit(struct micmem_card *card, struct mic_dma_batch *b,
+int mic_dma_submit(struct mic_x100 *card, struct mic_dma_batch *b,
 		   bool nonblock)
 {
 	struct mic_dma *dma = &card->dma;
@@ -552,7 +552,7 @@ out_unlock:
 	return ret;
 }
 
-u64 mic_dma_window(struct micmem_card *card)
+u64 mic_dma_window(struct mic_x100 *card)
 {
 	return READ_ONCE(card->dma.window);
 }
@@ -560,7 +560,7 @@ u64 mic_dma_window(struct micmem_card *card)
 /* ------------------------------------------------------------------ */
 /* Probe, start, stop, remove                                          */
 
-static void mic_dma_chan_free_mem(struct micmem_card *card,
+static void mic_dma_chan_free_mem(struct mic_x100 *card,
 				  struct mic_dma_chan *chan)
 {
 	if (chan->ring)
@@ -583,7 +583,7 @@ static const char * const mic_dma_submit_name[MIC_DMA_NR_CHANS] = {
 	"mic_dma_chan0_submit_lock", "mic_dma_chan1_submit_lock",
 };
 
-static int mic_dma_chan_init(struct micmem_card *card, unsigned int ch)
+static int mic_dma_chan_init(struct mic_x100 *card, unsigned int ch)
 {
 	struct mic_dma *dma = &card->dma;
 	struct mic_dma_chan *chan = &dma->chan[ch];
@@ -615,7 +615,7 @@ static int mic_dma_chan_init(struct micmem_card *card, unsigned int ch)
 }
 
 /* Allocate rings and completion words; no register access. */
-int mic_dma_probe(struct micmem_card *card)
+int mic_dma_probe(struct mic_x100 *card)
 {
 	struct mic_dma *dma = &card->dma;
 	unsigned int ch;
@@ -674,7 +674,7 @@ static void mic_dma_set_window(struct mic_dma *dma, u64 memsize)
  * Called by the card-state code (card->state_lock held) when the card
  * enters ready or online; a second call while running does nothing.
  */
-int mic_dma_start(struct micmem_card *card)
+int mic_dma_start(struct mic_x100 *card)
 {
 	struct mic_dma *dma = &card->dma;
 	unsigned int ch;
@@ -716,7 +716,7 @@ out:
  * before a reset or boot, -ENODEV (MICMEM_ERR_CARD_LOST) when the card is
  * lost or removed.  Submits fail until the next start.
  */
-void mic_dma_stop(struct micmem_card *card, int err)
+void mic_dma_stop(struct mic_x100 *card, int err)
 {
 	struct mic_dma *dma = &card->dma;
 	u32 class = err == -ENODEV ? MICMEM_ERR_CARD_LOST :
@@ -746,7 +746,7 @@ void mic_dma_stop(struct micmem_card *card, int err)
 }
 
 /* Free what mic_dma_probe() allocated; stops the channels if needed. */
-void mic_dma_remove(struct micmem_card *card)
+void mic_dma_remove(struct mic_x100 *card)
 {
 	struct mic_dma *dma = &card->dma;
 	unsigned int ch;

@@ -16,11 +16,8 @@
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 
-#include "../core/micmem.h"
-#include "dma.h"
-#include "mgmt.h"
 #include "../include/x100/regs.h"
-#include "x100.h"
+#include "mgmt.h"
 
 /* Defaults follow the fact sheet (D.4): >= 1 s settle, 1 s polls, 300 s. */
 static unsigned int reset_settle_ms = 1000;
@@ -42,7 +39,7 @@ module_param(reset_retries, uint, 0644);
 MODULE_PARM_DESC(reset_retries,
 		 "Resets re-issued when the bootstrap posts F2 or F4");
 
-static void mic_reset_issue(struct micmem_card *card)
+static void mic_reset_issue(struct mic_x100 *card)
 {
 	unsigned int settle = READ_ONCE(reset_settle_ms);
 	u32 rgcr;
@@ -59,7 +56,7 @@ static void mic_reset_issue(struct micmem_card *card)
 }
 
 /* Cancel DMA and any boot in progress, then reset.  Locked. */
-void mic_reset_begin(struct micmem_card *card)
+void mic_reset_begin(struct mic_x100 *card)
 {
 	lockdep_assert_held(&card->state_lock);
 
@@ -73,7 +70,7 @@ void mic_reset_begin(struct micmem_card *card)
  * At probe: the bootstrap is still running from power-on (no ready bit, no
  * failure yet).  Wait for it like for a reset we issued.  Locked.
  */
-void mic_reset_wait_ready(struct micmem_card *card)
+void mic_reset_wait_ready(struct mic_x100 *card)
 {
 	lockdep_assert_held(&card->state_lock);
 
@@ -84,7 +81,7 @@ void mic_reset_wait_ready(struct micmem_card *card)
 	mic_state_schedule(card, READ_ONCE(reset_poll_ms));
 }
 
-static void mic_reset_fail(struct micmem_card *card, u32 postcode, int err)
+static void mic_reset_fail(struct mic_x100 *card, u32 postcode, int err)
 {
 	char pc[3] = "--";
 
@@ -96,7 +93,7 @@ static void mic_reset_fail(struct micmem_card *card, u32 postcode, int err)
 }
 
 /* One poll of a running reset (op work).  Locked. */
-void mic_reset_poll(struct micmem_card *card)
+void mic_reset_poll(struct mic_x100 *card)
 {
 	u32 postcode = mic_postcode_read(card);
 	u32 scratch2 = mic_rd(card, MIC_SCRATCH(2));
@@ -136,7 +133,7 @@ void mic_reset_poll(struct micmem_card *card)
 }
 
 /* "reset" and "reset:force" written to the state attribute. */
-int mic_x100_reset(struct micmem_card *card, bool force)
+int mic_x100_reset(struct mic_x100 *card, bool force)
 {
 	int ret = 0;
 
@@ -172,7 +169,7 @@ out_unlock:
  * DMA driver (fact sheet D.4), so it stops DMA and resets the card back to
  * ready; on a card that is ready already it does nothing.
  */
-int mic_x100_shutdown(struct micmem_card *card)
+int mic_x100_shutdown(struct mic_x100 *card)
 {
 	int ret = 0;
 

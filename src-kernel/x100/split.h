@@ -12,7 +12,7 @@
 
 #include "../include/x100/desc.h"
 
-/* The driver owns the host channels 0 and 1 of every card. */
+/* The driver owns the host channels 0 and 1 of every card (x100.h too). */
 #define MIC_DMA_NR_CHANS	2
 
 /* Largest MEMCOPY the driver issues (fact sheet C.1, C.8 #9). */
