@@ -145,6 +145,7 @@ static void micmem_attachment_release(struct kref *ref)
 /* Process context: the last put unmaps and may sleep. */
 void micmem_attachment_put(struct micmem_attachment *att)
 {
+	might_sleep();
 	kref_put(&att->ref, micmem_attachment_release);
 }
 

@@ -123,9 +123,10 @@ static void micmem_batch_release(struct kref *ref)
 	kfree(b);
 }
 
-/* Process context. */
+/* Process context: the last put drops the attachment, which may sleep. */
 void micmem_batch_put(struct micmem_batch *b)
 {
+	might_sleep();
 	kref_put(&b->ref, micmem_batch_release);
 }
 

@@ -175,26 +175,14 @@ out_free_name:
 	return ret;
 }
 
-static void mic_boot_fail(struct mic_x100 *card, u32 postcode, int err)
-{
-	char pc[3] = "--";
-
-	mic_postcode_format(postcode, pc);
-	dev_err(card->hw->dev, "mic%d: boot failed: post code %s (%s)%s\n",
-		card->id, pc, mic_postcode_meaning(postcode),
-		err == -ETIMEDOUT ? ", the image did not report in time" : "");
-	mic_state_set(card, MIC_STATE_BOOT_FAILED, err);
-}
-
 /* One poll of a booting card (op work).  Locked. */
 void mic_boot_poll(struct mic_x100 *card)
 {
-	u32 postcode = mic_postcode_read(card);
-	u32 scratch2 = mic_rd(card, MIC_SCRATCH(2));
+	u32 postcode, scratch2;
 
 	lockdep_assert_held(&card->state_lock);
 
-	if (postcode == MIC_POSTCODE_LOST || scratch2 == MIC_POSTCODE_LOST) {
+	if (!mic_card_responding(card, &postcode, &scratch2)) {
 		dev_err(card->hw->dev, "mic%d: card not responding while booting\n",
 			card->id);
 		mic_state_lost(card);
@@ -206,12 +194,13 @@ void mic_boot_poll(struct mic_x100 *card)
 	}
 	if (mic_postcode_is_failure(postcode)) {
 		/* "nA": the bootstrap refused the image */
-		mic_boot_fail(card, postcode,
-			      postcode == MIC_POSTCODE_NA ? -ENOEXEC : -EIO);
+		mic_state_fail(card, MIC_STATE_BOOT_FAILED, postcode,
+			       postcode == MIC_POSTCODE_NA ? -ENOEXEC : -EIO);
 		return;
 	}
 	if (time_after(jiffies, card->mgmt.deadline)) {
-		mic_boot_fail(card, postcode, -ETIMEDOUT);
+		mic_state_fail(card, MIC_STATE_BOOT_FAILED, postcode,
+			       -ETIMEDOUT);
 		return;
 	}
 	mic_state_schedule(card, READ_ONCE(boot_poll_ms));

@@ -56,10 +56,9 @@ void mic_card_read_memsize(struct mic_x100 *card)
  */
 static void mic_x100_find_state(struct mic_x100 *card)
 {
-	u32 postcode = mic_postcode_read(card);
-	u32 scratch2 = mic_rd(card, MIC_SCRATCH(2));
+	u32 postcode, scratch2;
 
-	if (postcode == MIC_POSTCODE_LOST || scratch2 == MIC_POSTCODE_LOST) {
+	if (!mic_card_responding(card, &postcode, &scratch2)) {
 		dev_err(card->hw->dev, "mic%d: card not responding\n", card->id);
 		mic_state_set(card, MIC_STATE_LOST, -ENODEV);
 	} else if (scratch2 & MIC_SCRATCH2_READY) {

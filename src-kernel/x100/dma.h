@@ -32,6 +32,7 @@
 #include <linux/workqueue.h>
 
 #include "../include/x100/desc.h"
+#include "hang.h"
 #include "split.h"
 #include "x100.h"
 
@@ -92,8 +93,7 @@ struct mic_dma_chan {
 
 	struct work_struct err_work;	/* channel error: DCHERR != 0 */
 	struct delayed_work watchdog;	/* hang check while work is in flight */
-	u32 wd_dstat;			/* DSTAT seen by the last hang check */
-	bool wd_stuck;			/* no progress at the last check */
+	struct mic_dma_hang hang;	/* under submit_lock */
 };
 
 /**
@@ -142,6 +142,30 @@ int mic_dma_probe(struct mic_x100 *card);
 void mic_dma_remove(struct mic_x100 *card);
 int mic_dma_start(struct mic_x100 *card);
 void mic_dma_stop(struct mic_x100 *card, int err);
+
+/* Shared by dma.c, dma_submit.c and dma_recovery.c only */
+static inline struct mic_x100 *mic_dma_chan_card(struct mic_dma_chan *chan)
+{
+	return chan->dma->card;
+}
+
+/* dma.c: completion side (any context unless noted) */
+void mic_dma_batch_fail(struct mic_dma_batch *b, u32 xfer, int err, u32 class);
+void mic_dma_retire(struct mic_dma_chan *chan);
+void mic_dma_fail_inflight(struct mic_dma_chan *chan, int err,
+			   u32 class);			/* process context */
+/* dma.c: channel programming, submit_lock held */
+void mic_dma_chan_disable(struct mic_dma_chan *chan);
+int mic_dma_chan_program(struct mic_dma_chan *chan);
+
+/* dma_submit.c: every channel's submit_lock, in channel order */
+void mic_dma_lock_chans(struct mic_dma *dma);
+void mic_dma_unlock_chans(struct mic_dma *dma, unsigned int used);
+
+/* dma_recovery.c: the channel's works; the hang check's timer */
+void mic_dma_err_work(struct work_struct *work);
+void mic_dma_watchdog(struct work_struct *work);
+bool mic_dma_watchdog_arm(struct mic_dma_chan *chan);	/* submit_lock */
 
 /* irq.c: interrupt programming and dispatch */
 void mic_irq_start(struct mic_x100 *card);

@@ -15,7 +15,11 @@
 const char *mic_state_name(enum mic_state state);
 void mic_state_set(struct mic_x100 *card, enum mic_state state, int err);
 int mic_state_enter_up(struct mic_x100 *card, enum mic_state state);
+void mic_state_fail(struct mic_x100 *card, enum mic_state state,
+		    u32 postcode, int err);			/* locked */
 void mic_state_lost(struct mic_x100 *card);
+bool mic_card_responding(struct mic_x100 *card, u32 *postcode,
+			 u32 *scratch2);
 void mic_state_schedule(struct mic_x100 *card, unsigned int ms);
 void mic_health_start(struct mic_x100 *card);
 void mic_op_work(struct work_struct *work);

@@ -81,26 +81,14 @@ void mic_reset_wait_ready(struct mic_x100 *card)
 	mic_state_schedule(card, READ_ONCE(reset_poll_ms));
 }
 
-static void mic_reset_fail(struct mic_x100 *card, u32 postcode, int err)
-{
-	char pc[3] = "--";
-
-	mic_postcode_format(postcode, pc);
-	dev_err(card->hw->dev, "mic%d: reset failed: post code %s (%s)%s\n",
-		card->id, pc, mic_postcode_meaning(postcode),
-		err == -ETIMEDOUT ? ", timed out" : "");
-	mic_state_set(card, MIC_STATE_RESET_FAILED, err);
-}
-
 /* One poll of a running reset (op work).  Locked. */
 void mic_reset_poll(struct mic_x100 *card)
 {
-	u32 postcode = mic_postcode_read(card);
-	u32 scratch2 = mic_rd(card, MIC_SCRATCH(2));
+	u32 postcode, scratch2;
 
 	lockdep_assert_held(&card->state_lock);
 
-	if (postcode == MIC_POSTCODE_LOST || scratch2 == MIC_POSTCODE_LOST) {
+	if (!mic_card_responding(card, &postcode, &scratch2)) {
 		dev_err(card->hw->dev, "mic%d: card not responding after reset\n",
 			card->id);
 		mic_state_lost(card);
@@ -118,15 +106,16 @@ void mic_reset_poll(struct mic_x100 *card)
 			mic_reset_issue(card);
 			return;
 		}
-		mic_reset_fail(card, postcode, -EIO);
+		mic_state_fail(card, MIC_STATE_RESET_FAILED, postcode, -EIO);
 		return;
 	}
 	if (postcode == MIC_POSTCODE_NONE || mic_postcode_is_failure(postcode)) {
-		mic_reset_fail(card, postcode, -EIO);
+		mic_state_fail(card, MIC_STATE_RESET_FAILED, postcode, -EIO);
 		return;
 	}
 	if (time_after(jiffies, card->mgmt.deadline)) {
-		mic_reset_fail(card, postcode, -ETIMEDOUT);
+		mic_state_fail(card, MIC_STATE_RESET_FAILED, postcode,
+			       -ETIMEDOUT);
 		return;
 	}
 	mic_state_schedule(card, READ_ONCE(reset_poll_ms));

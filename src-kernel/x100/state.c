@@ -96,6 +96,36 @@ void mic_state_set(struct mic_x100 *card, enum mic_state state, int err)
 }
 
 /*
+ * A reset or boot ended in failure state @state (reset failed, boot
+ * failed): log the post code and what it means, or the timeout, and enter
+ * it with @err.  Locked.
+ */
+void mic_state_fail(struct mic_x100 *card, enum mic_state state,
+		    u32 postcode, int err)
+{
+	char pc[3] = "--";
+
+	mic_postcode_format(postcode, pc);
+	dev_err(card->hw->dev, "mic%d: %s: post code %s (%s)%s\n",
+		card->id, mic_state_name(state), pc,
+		mic_postcode_meaning(postcode),
+		err == -ETIMEDOUT ? ", timed out" : "");
+	mic_state_set(card, state, err);
+}
+
+/*
+ * Read the two registers every look at a resetting, booting or newly
+ * found card starts with: the post code and SCRATCH2.  False when either
+ * reads all-ones: the card fell off the bus.
+ */
+bool mic_card_responding(struct mic_x100 *card, u32 *postcode, u32 *scratch2)
+{
+	*postcode = mic_postcode_read(card);
+	*scratch2 = mic_rd(card, MIC_SCRATCH(2));
+	return *postcode != MIC_POSTCODE_LOST && *scratch2 != MIC_POSTCODE_LOST;
+}
+
+/*
  * Enter ready or online: start DMA first so that no submit sees the new
  * state before the channels run.  If DMA cannot start, the card is not
  * usable: it goes to the matching failure state instead.

@@ -13,7 +13,8 @@
  *
  * card->state (struct mic_x100, card.h) changes only under
  * card->state_lock (a mutex, process context: sysfs writes, the card's op
- * and health works, probe and remove).  Readers that only need a snapshot use READ_ONCE(card->state).
+ * and health works, probe and remove).  Readers that only need a snapshot
+ * use READ_ONCE(card->state).
  * Lock order: state_lock, then whatever mic_dma_start/stop take; the DMA
  * code never takes state_lock.
  */
