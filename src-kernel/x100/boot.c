@@ -178,20 +178,10 @@ out_free_name:
 /* One poll of a booting card (op work).  Locked. */
 void mic_boot_poll(struct mic_x100 *card)
 {
-	u32 postcode, scratch2;
+	u32 postcode;
 
-	lockdep_assert_held(&card->state_lock);
-
-	if (!mic_card_responding(card, &postcode, &scratch2)) {
-		dev_err(card->hw->dev, "mic%d: card not responding while booting\n",
-			card->id);
-		mic_state_lost(card);
+	if (mic_op_poll_done(card, MIC_STATE_ONLINE, &postcode))
 		return;
-	}
-	if (scratch2 & MIC_SCRATCH2_READY) {
-		mic_state_enter_up(card, MIC_STATE_ONLINE);
-		return;
-	}
 	if (mic_postcode_is_failure(postcode)) {
 		/* "nA": the bootstrap refused the image */
 		mic_state_fail(card, MIC_STATE_BOOT_FAILED, postcode,

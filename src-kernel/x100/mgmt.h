@@ -20,6 +20,8 @@ void mic_state_fail(struct mic_x100 *card, enum mic_state state,
 void mic_state_lost(struct mic_x100 *card);
 bool mic_card_responding(struct mic_x100 *card, u32 *postcode,
 			 u32 *scratch2);
+bool mic_op_poll_done(struct mic_x100 *card, enum mic_state up,
+		      u32 *postcode);				/* locked */
 void mic_state_schedule(struct mic_x100 *card, unsigned int ms);
 void mic_health_start(struct mic_x100 *card);
 void mic_op_work(struct work_struct *work);

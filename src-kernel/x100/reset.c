@@ -84,20 +84,10 @@ void mic_reset_wait_ready(struct mic_x100 *card)
 /* One poll of a running reset (op work).  Locked. */
 void mic_reset_poll(struct mic_x100 *card)
 {
-	u32 postcode, scratch2;
+	u32 postcode;
 
-	lockdep_assert_held(&card->state_lock);
-
-	if (!mic_card_responding(card, &postcode, &scratch2)) {
-		dev_err(card->hw->dev, "mic%d: card not responding after reset\n",
-			card->id);
-		mic_state_lost(card);
+	if (mic_op_poll_done(card, MIC_STATE_READY, &postcode))
 		return;
-	}
-	if (scratch2 & MIC_SCRATCH2_READY) {
-		mic_state_enter_up(card, MIC_STATE_READY);
-		return;
-	}
 	if (postcode == MIC_POSTCODE_F2 || postcode == MIC_POSTCODE_F4) {
 		if (card->mgmt.resets <= READ_ONCE(reset_retries)) {
 			dev_warn(card->hw->dev, "mic%d: reset %u: post code %s, resetting again\n",

@@ -126,6 +126,32 @@ bool mic_card_responding(struct mic_x100 *card, u32 *postcode, u32 *scratch2)
 }
 
 /*
+ * The start of every poll of a resetting or booting card (op work): a
+ * card that stopped responding is lost; one whose bootstrap (reset) or
+ * image (boot) set SCRATCH2 bit 0 enters @up.  True when that ended the
+ * poll, else *@postcode is the post code for the caller to judge.  Locked.
+ */
+bool mic_op_poll_done(struct mic_x100 *card, enum mic_state up,
+		      u32 *postcode)
+{
+	u32 scratch2;
+
+	lockdep_assert_held(&card->state_lock);
+
+	if (!mic_card_responding(card, postcode, &scratch2)) {
+		dev_err(card->hw->dev, "mic%d: card not responding while %s\n",
+			card->id, mic_state_name(card->state));
+		mic_state_lost(card);
+		return true;
+	}
+	if (scratch2 & MIC_SCRATCH2_READY) {
+		mic_state_enter_up(card, up);
+		return true;
+	}
+	return false;
+}
+
+/*
  * Enter ready or online: start DMA first so that no submit sees the new
  * state before the channels run.  If DMA cannot start, the card is not
  * usable: it goes to the matching failure state instead.
