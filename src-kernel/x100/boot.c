@@ -7,20 +7,20 @@
  * bit 0 and sends the boot interrupt (APICICR7, vector 229).  The image
  * reports by setting SCRATCH2 bit 0 again: the card is online.
  *
- * The driver does not parse the image: the bootstrap decides what it
- * accepts (post code "nA" when it rejects one).  The request returns once
- * the boot interrupt is sent; the op work (state.c) polls from then on.
+ * The image is a firmware file, loaded with request_firmware() by name
+ * (below /lib/firmware), as mainline's MIC driver did; the driver never
+ * opens a path written to sysfs.  The driver does not parse the image:
+ * the bootstrap decides what it accepts (post code "nA" when it rejects
+ * one).  The request returns once the boot interrupt is sent; the op work
+ * (state.c) polls from then on.
  */
 #include <linux/device.h>
 #include <linux/errno.h>
-#include <linux/fs.h>
+#include <linux/firmware.h>
 #include <linux/jiffies.h>
-#include <linux/kernel_read_file.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
-#include <linux/sizes.h>
 #include <linux/slab.h>
-#include <linux/vmalloc.h>
 
 #include "../include/x100/regs.h"
 #include "mgmt.h"
@@ -36,9 +36,6 @@ MODULE_PARM_DESC(boot_timeout_ms,
 		 "Time a booted image has to report (SCRATCH2 bit 0), ms");
 
 #define MIC_POSTCODE_NA		MIC_POSTCODE_CHARS('n', 'A')
-
-/* Largest image read into kernel memory; real card OS images are far less */
-#define MIC_BOOT_IMAGE_MAX	SZ_512M
 
 /* Why a card in @state cannot boot, or 0.  Locked. */
 static int mic_boot_state_check(struct mic_x100 *card)
@@ -114,64 +111,43 @@ static int mic_boot_download(struct mic_x100 *card, const void *image,
 }
 
 /*
- * Read the image with the writer's credentials, relative to its working
- * directory: -ENOENT, -EACCES, -EISDIR, -EINVAL (empty or not a regular
- * file), -EFBIG (over MIC_BOOT_IMAGE_MAX), ...
+ * "boot:elf:<name>" written to the state attribute: <name> is a firmware
+ * name.  Errors of request_firmware(): -ENOENT (no such file), -EINVAL
+ * (empty or not a regular file), ...
  */
-static ssize_t mic_boot_read_image(const char *path, void **image)
+int mic_x100_boot(struct mic_x100 *card, const char *name)
 {
-	struct file *file;
-	ssize_t size;
-
-	file = filp_open(path, O_RDONLY, 0);
-	if (IS_ERR(file))
-		return PTR_ERR(file);
-	if (S_ISDIR(file_inode(file)->i_mode))
-		size = -EISDIR;
-	else
-		size = kernel_read_file(file, 0, image, MIC_BOOT_IMAGE_MAX,
-					NULL, READING_FIRMWARE);
-	fput(file);
-	return size;
-}
-
-/* "boot:elf:<path>" written to the state attribute. */
-int mic_x100_boot(struct mic_x100 *card, const char *path)
-{
-	void *image = NULL;
-	char *name;
-	ssize_t size;
+	const struct firmware *fw;
+	char *image_name;
 	int ret;
 
-	if (!*path)
+	if (!*name)
 		return -EINVAL;
 
-	/* Refuse early, before reading a file that could not be used. */
+	/* Refuse early, before loading an image that could not be used. */
 	mutex_lock(&card->state_lock);
 	ret = mic_boot_state_check(card);
 	mutex_unlock(&card->state_lock);
 	if (ret)
 		return ret;
 
-	name = kstrdup(path, GFP_KERNEL);
-	if (!name)
+	image_name = kstrdup(name, GFP_KERNEL);
+	if (!image_name)
 		return -ENOMEM;
 
-	size = mic_boot_read_image(path, &image);
-	if (size < 0) {
-		ret = size;
+	ret = request_firmware(&fw, name, card->hw->dev);
+	if (ret)
 		goto out_free_name;
-	}
 
 	mutex_lock(&card->state_lock);
 	ret = mic_boot_state_check(card);
 	if (!ret)
-		ret = mic_boot_download(card, image, size, &name);
+		ret = mic_boot_download(card, fw->data, fw->size, &image_name);
 	mutex_unlock(&card->state_lock);
 
-	vfree(image);
+	release_firmware(fw);
 out_free_name:
-	kfree(name);
+	kfree(image_name);
 	return ret;
 }
 

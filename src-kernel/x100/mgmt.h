@@ -32,7 +32,7 @@ void mic_health_work(struct work_struct *work);
  * the operation has started (or with -errno when it cannot start); the
  * outcome shows in card->state and mgmt.last_error.
  */
-int mic_x100_boot(struct mic_x100 *card, const char *path);
+int mic_x100_boot(struct mic_x100 *card, const char *name);
 int mic_x100_reset(struct mic_x100 *card, bool force);
 int mic_x100_shutdown(struct mic_x100 *card);
 

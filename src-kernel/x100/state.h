@@ -45,7 +45,7 @@ enum mic_state {
  * @removed:	mic_x100_remove() ran: works stop, no more register access
  * @last_error:	0, or the -errno of the last reset or boot that failed
  * @memsize:	usable GDDR in bytes (SCRATCH0), read when the card is ready
- * @image:	path of the image of the last boot request, or NULL
+ * @image:	firmware name of the image of the last boot request, or NULL
  *
  * All fields are protected by card->state_lock except @removed and
  * @last_error, which sysfs may also read with READ_ONCE.

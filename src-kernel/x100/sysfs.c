@@ -53,9 +53,10 @@ static ssize_t state_show(struct device *dev, struct device_attribute *attr,
 }
 
 /*
- * Commands, as the historical driver accepted them: "boot:elf:<path>",
- * "reset", "reset:force", "shutdown".  Other boot modes of the old driver
- * (linux, flash) are recognised and refused with -EOPNOTSUPP.
+ * Commands, as the historical driver accepted them: "boot:elf:<name>"
+ * (<name> a firmware name), "reset", "reset:force", "shutdown".  Other
+ * boot modes of the old driver (linux, flash) are recognised and refused
+ * with -EOPNOTSUPP.
  */
 static ssize_t state_store(struct device *dev, struct device_attribute *attr,
 			   const char *buf, size_t count)

@@ -55,15 +55,17 @@ allowed() {
 	return 1
 }
 
-# Layer of a file given by its path below src-kernel/, or empty.
+# Layer of a file given by its path below src-kernel/, into $layer (empty
+# for files of no layer).  No subshells: the self-test runs it often.
 layer_of() {
 	case "$1" in
-	main.c) echo main ;;
-	core/*|x100/*|pci/*|sim/*|include/*) echo "${1%%/*}" ;;
+	main.c) layer=main ;;
+	core/*|x100/*|pci/*|sim/*|include/*) layer=${1%%/*} ;;
+	*) layer= ;;
 	esac
 }
 
-# Normalise a relative path (a/b/../c -> a/c); prints it, or fails when it
+# Normalise a relative path (a/b/../c -> a/c) into $norm; fails when it
 # climbs above its start.
 normalise() {
 	local part out=()
@@ -77,29 +79,29 @@ normalise() {
 		*) out+=("$part") ;;
 		esac
 	done
-	echo "${out[*]}"
+	norm="${out[*]}"
 }
 
 check_tree() {
-	local root=$1 file rel layer dir line inc target bad=0 n=0
+	local root=$1 file rel layer dir line inc norm bad=0 n=0
 	[ -d "$root" ] || { echo "include-layers: no directory $root"; return 2; }
 	while IFS= read -r file; do
 		rel=${file#"$root"/}
-		layer=$(layer_of "$rel")
+		layer_of "$rel"
 		[ -n "$layer" ] || continue
 		n=$((n + 1))
-		dir=$(dirname "$rel")
-		[ "$dir" = . ] && dir=
+		dir=${rel%/*}
+		[ "$dir" = "$rel" ] && dir=
 		while IFS= read -r line; do
 			inc=${line#*\"}
 			inc=${inc%%\"*}
-			if ! target=$(normalise "${dir:+$dir/}$inc"); then
+			if ! normalise "${dir:+$dir/}$inc"; then
 				echo "$rel: #include \"$inc\" leaves src-kernel/"
 				bad=1
 				continue
 			fi
-			if ! allowed "$layer" "$target"; then
-				echo "$rel: #include \"$inc\" ($target): $layer may not include it"
+			if ! allowed "$layer" "$norm"; then
+				echo "$rel: #include \"$inc\" ($norm): $layer may not include it"
 				bad=1
 			fi
 		done < <(grep -E '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' "$file")
