@@ -58,7 +58,9 @@ struct micmem_hw_ops {
  *			it in MXAR v and auto-clears (SIAC0), so the handler
  *			needs no MMIO read; with 1 (MSI or INTx) the handler
  *			reads and acknowledges SICR0.
- * @card:		set by micmem_card_add(), NULL before and after
+ * @card:		set by micmem_card_add(), NULL before and after; the
+ *			driver's (RCU: published with rcu_assign_pointer(),
+ *			read under rcu_read_lock()), the glue leaves it alone
  */
 struct micmem_hw {
 	const struct micmem_hw_ops *ops;

@@ -40,6 +40,7 @@ MODULE_PARM_DESC(boot_timeout_ms,
 /* Why a card in @state cannot boot, or 0.  Locked. */
 static int mic_boot_state_check(struct mic_x100 *card)
 {
+	lockdep_assert_held(&card->state_lock);
 	if (card->mgmt.removed)
 		return -ENODEV;
 	switch (card->state) {
@@ -69,6 +70,7 @@ static int mic_boot_download(struct mic_x100 *card, const void *image,
 	u64 addr = MIC_SCRATCH2_DL_ADDR(scratch2);
 	int ret;
 
+	lockdep_assert_held(&card->state_lock);
 	if (scratch2 == MIC_POSTCODE_LOST) {
 		mic_state_lost(card);
 		return -ENODEV;

@@ -42,6 +42,7 @@ void mic_card_read_memsize(struct mic_x100 *card)
 	u32 v = mic_rd(card, MIC_SCRATCH(0));
 	u64 bytes;
 
+	lockdep_assert_held(&card->state_lock);
 	if (v == MIC_POSTCODE_LOST)
 		return;
 	bytes = (u64)MIC_SCRATCH0_MEMSIZE_KB(v) * SZ_1K;

@@ -82,7 +82,8 @@ static inline u64 mic_desc_memcopy_len(const struct mic_desc *d)
  * Store the 64-bit @value at @dst once every earlier descriptor of the
  * channel has completed; with @intr the channel interrupt follows.  The
  * KNC erratum (fact sheet C.5, C.8 #2) wants an interrupting STATUS to be
- * preceded by a non-interrupting one: mic_dma.c always emits the pair.
+ * preceded by a non-interrupting one: x100/dma_submit.c always emits the
+ * pair.
  */
 static inline struct mic_desc mic_desc_status(u64 value, u64 dst, bool intr)
 {
