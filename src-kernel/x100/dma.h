@@ -18,6 +18,7 @@
  *    submitters to publish a part, and by the works.
  * dma->start_lock (mutex) serialises start, stop and remove; it is taken
  * before any submit_lock.  No lock is shared between cards or channels.
+ * The driver-wide order is in doc/design.md ("Lock order").
  */
 #ifndef _MICMEM_X100_DMA_H
 #define _MICMEM_X100_DMA_H
