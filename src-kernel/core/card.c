@@ -100,6 +100,8 @@ int micmem_card_add(struct micmem_hw *hw)
 
 	ret = xa_alloc(&micmem_cards, &id, NULL,
 		       XA_LIMIT(0, MICMEM_MAX_CARDS - 1), GFP_KERNEL);
+	if (ret == -EBUSY)	/* every card number is taken */
+		ret = -ENOSPC;
 	if (ret)
 		goto err_free;
 	card->id = id;
