@@ -38,8 +38,8 @@ if [ -z "$kdir" ] && [ $# -gt 0 ] && { [ "$1" = auto ] || [ -d "$1" ]; }; then
 	shift
 fi
 if [ -z "$kdir" ] || [ "$kdir" = auto ]; then
-	# shellcheck source=tests/vm/vm-kernel.sh
-	. "$src/tests/vm/vm-kernel.sh"
+	# shellcheck source=scripts/kernel.sh
+	. "$src/scripts/kernel.sh"
 	if ! vm_find_kernel; then
 		msg="no Debian cloud kernel with headers installed (apt-get install linux-image-cloud-amd64 linux-headers-cloud-amd64)"
 		if [ "$if_available" = 1 ] && [ -n "$stamp" ]; then
@@ -55,6 +55,18 @@ fi
 name=$(basename "$subdir")
 mkdir -p "$out"
 cp -a --update "$src/$subdir" "$src/include" "$out/"
+# A source removed or renamed in the tree must not linger in the copy,
+# where an old #include would still find it.
+prune() {
+	local f
+	find "$1" -type f \( -name '*.c' -o -name '*.h' -o -name '*.S' \) \
+		! -name '*.mod.c' -print0 |
+	while IFS= read -r -d '' f; do
+		[ -e "$2/${f#"$1"/}" ] || rm -f "$f"
+	done
+}
+prune "$out/$name" "$src/$subdir"
+prune "$out/include" "$src/include"
 make -s -C "$kdir" M="$out/$name" "$@" modules
 if [ -n "$stamp" ]; then
 	echo "built: $out/$name against $kdir" > "$stamp"

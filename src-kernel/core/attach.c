@@ -2,8 +2,8 @@
 /*
  * MICMEM_IOC_ATTACH / MICMEM_IOC_DETACH: the historical OPENDEV/CLOSEDEV.
  * Attaching DMA-maps every chunk of the fd's pool for the card once and
- * computes the chunks' card-side addresses in the SMPT window; submits
- * then only add offsets.
+ * asks the card code for the chunks' card-side addresses
+ * (mic_x100_dma_addr()); submits then only add offsets.
  *
  * The mappings are made for the card's device (hw->dev), which goes away
  * with the card: micmem_attach_card_gone() unmaps every attachment of a
@@ -27,9 +27,9 @@
 #include <linux/micmem.h>
 
 #include "micmem.h"
-#include "dma.h"
+#include "batch.h"
 #include "pool.h"
-#include "../x100/smpt.h"
+#include "../x100/x100.h"
 
 /* see the top of this file */
 #define MICMEM_POOL_DMA_ATTRS	DMA_ATTR_SKIP_CPU_SYNC
@@ -61,11 +61,11 @@ static int micmem_attachment_map(struct micmem_attachment *att)
 			ret = -ENOMEM;
 			goto err_unmap;
 		}
-		ret = mic_smpt_card_addr(att->bus[i], MICMEM_CHUNK_SIZE,
-					 &att->chunk_addr[i]);
+		ret = mic_x100_dma_addr(att->bus[i], MICMEM_CHUNK_SIZE,
+					&att->chunk_addr[i]);
 		if (ret) {
 			dev_warn_ratelimited(att->dev,
-					     "mic%d: pool chunk at bus address %pad is outside the 512 GiB SMPT window\n",
+					     "mic%d: pool chunk at bus address %pad is out of the card's DMA reach\n",
 					     att->card->id, &att->bus[i]);
 			i++;
 			goto err_unmap;
@@ -145,6 +145,7 @@ static void micmem_attachment_release(struct kref *ref)
 /* Process context: the last put unmaps and may sleep. */
 void micmem_attachment_put(struct micmem_attachment *att)
 {
+	might_sleep();
 	kref_put(&att->ref, micmem_attachment_release);
 }
 
@@ -191,7 +192,7 @@ long micmem_ioctl_attach(struct micmem_ctx *ctx, void __user *arg)
 	card = micmem_card_get(a.card);
 	if (!card)
 		return -ENODEV;
-	ret = mic_state_dma_check(card);
+	ret = micmem_card_dma_check(card);
 	if (ret)
 		goto err_card;
 

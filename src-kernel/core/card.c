@@ -1,30 +1,50 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Card registry: the probe and remove path shared by the PCI glue and the
- * simulated card, card numbers, and card lifetime.
+ * simulated card, card numbers, card lifetime, and the "mic" class whose
+ * devices show the cards (their attributes are x100's).
  */
-#include <linux/idr.h>
+#include <linux/device.h>
+#include <linux/err.h>
 #include <linux/kdev_t.h>
-#include <linux/mutex.h>
+#include <linux/module.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
+#include <linux/xarray.h>
 
 #include "micmem.h"
-#include "dma.h"
+#include "batch.h"
 #include "../x100/x100.h"
 
 /*
- * micmem_cards_lock protects micmem_cards (number -> card) and nothing
- * else.  It is held only to add, remove or look up a card, never across
- * I/O, so it is no global lock in the old micmem sense.
+ * Card number -> card.  A number is reserved (NULL entry) while its card
+ * is probed and holds the card once published.  The xarray's own lock is
+ * the only lock: taken to add, remove or look up a card, never across I/O.
  */
-static DEFINE_MUTEX(micmem_cards_lock);
-static DEFINE_IDR(micmem_cards);
-static unsigned int micmem_nr_cards;
+static DEFINE_XARRAY_ALLOC(micmem_cards);
+static atomic_t micmem_nr_cards = ATOMIC_INIT(0);
+
+static struct class *micmem_class;
+
+int micmem_card_init(void)
+{
+	micmem_class = class_create(THIS_MODULE, "mic");
+	if (IS_ERR(micmem_class))
+		return PTR_ERR(micmem_class);
+	micmem_class->dev_groups = mic_x100_groups;
+	return 0;
+}
+
+void micmem_card_exit(void)
+{
+	class_destroy(micmem_class);
+}
 
 static void micmem_card_release(struct kref *ref)
 {
 	struct micmem_card *card = container_of(ref, struct micmem_card, ref);
 
+	mic_x100_free(card->x100);
 	kfree(card);
 }
 
@@ -38,28 +58,32 @@ struct micmem_card *micmem_card_get(unsigned int id)
 {
 	struct micmem_card *card;
 
-	mutex_lock(&micmem_cards_lock);
-	card = idr_find(&micmem_cards, id);
+	xa_lock(&micmem_cards);
+	card = xa_load(&micmem_cards, id);
 	if (card)
 		kref_get(&card->ref);
-	mutex_unlock(&micmem_cards_lock);
+	xa_unlock(&micmem_cards);
 	return card;
 }
 
 unsigned int micmem_card_count(void)
 {
-	unsigned int n;
+	return atomic_read(&micmem_nr_cards);
+}
 
-	mutex_lock(&micmem_cards_lock);
-	n = micmem_nr_cards;
-	mutex_unlock(&micmem_cards_lock);
-	return n;
+/* 0 if @card may be attached and DMA submitted, else -errno. */
+int micmem_card_dma_check(struct micmem_card *card)
+{
+	if (READ_ONCE(card->removed))
+		return -ENODEV;
+	return mic_state_dma_check(card->x100);
 }
 
 int micmem_card_add(struct micmem_hw *hw)
 {
 	struct micmem_card *card;
 	struct device *dev;
+	u32 id;
 	int ret;
 
 	if (!hw || !hw->ops || !hw->ops->read32 || !hw->ops->write32 ||
@@ -74,41 +98,42 @@ int micmem_card_add(struct micmem_hw *hw)
 	mutex_init(&card->attach_lock);
 	INIT_LIST_HEAD(&card->attachments);
 
-	mutex_lock(&micmem_cards_lock);
-	ret = idr_alloc(&micmem_cards, NULL, 0, MICMEM_MAX_CARDS, GFP_KERNEL);
-	mutex_unlock(&micmem_cards_lock);
-	if (ret < 0)
+	ret = xa_alloc(&micmem_cards, &id, NULL,
+		       XA_LIMIT(0, MICMEM_MAX_CARDS - 1), GFP_KERNEL);
+	if (ret == -EBUSY)	/* every card number is taken */
+		ret = -ENOSPC;
+	if (ret)
 		goto err_free;
-	card->id = ret;
+	card->id = id;
 
 	/* Card state is valid before the class device shows it. */
-	ret = mic_x100_probe(card);
-	if (ret)
-		goto err_idr;
+	card->x100 = mic_x100_probe(hw, card->id);
+	if (IS_ERR(card->x100)) {
+		ret = PTR_ERR(card->x100);
+		goto err_id;
+	}
 
-	dev = device_create(micmem_class, hw->dev, MKDEV(0, 0), card,
+	dev = device_create(micmem_class, hw->dev, MKDEV(0, 0), card->x100,
 			    "mic%d", card->id);
 	if (IS_ERR(dev)) {
 		ret = PTR_ERR(dev);
 		goto err_x100;
 	}
+	card->dev = dev;
 	/* the card-state works notify "state" through it from now on */
-	WRITE_ONCE(card->dev, dev);
+	mic_x100_set_dev(card->x100, dev);
 
-	/* Publish last: from here on, fds can find the card. */
-	mutex_lock(&micmem_cards_lock);
-	idr_replace(&micmem_cards, card, card->id);
-	micmem_nr_cards++;
-	mutex_unlock(&micmem_cards_lock);
-	hw->card = card;
+	/* Publish last: from here on, fds and interrupts can find the card. */
+	xa_store(&micmem_cards, card->id, card, GFP_KERNEL);
+	atomic_inc(&micmem_nr_cards);
+	rcu_assign_pointer(hw->card, card);
 	return 0;
 
 err_x100:
-	mic_x100_remove(card);
-err_idr:
-	mutex_lock(&micmem_cards_lock);
-	idr_remove(&micmem_cards, card->id);
-	mutex_unlock(&micmem_cards_lock);
+	mic_x100_remove(card->x100);
+	mic_x100_free(card->x100);
+err_id:
+	xa_erase(&micmem_cards, card->id);
 err_free:
 	kfree(card);
 	return ret;
@@ -117,24 +142,23 @@ EXPORT_SYMBOL_GPL(micmem_card_add);
 
 void micmem_card_remove(struct micmem_hw *hw)
 {
-	struct micmem_card *card = hw->card;
+	/* the glue never runs add and remove of one card concurrently */
+	struct micmem_card *card = rcu_dereference_protected(hw->card, true);
 
 	if (!card)
 		return;
 
 	/* Unpublish first: no new fd can find or attach the card. */
-	mutex_lock(&micmem_cards_lock);
-	idr_remove(&micmem_cards, card->id);
-	micmem_nr_cards--;
-	mutex_unlock(&micmem_cards_lock);
+	xa_erase(&micmem_cards, card->id);
+	atomic_dec(&micmem_nr_cards);
 
 	/* Interrupt paths look the card up under RCU; wait for them. */
-	WRITE_ONCE(hw->card, NULL);
+	RCU_INIT_POINTER(hw->card, NULL);
 	synchronize_rcu();
 
-	card->removed = true;
+	WRITE_ONCE(card->removed, true);
 	/* stops the card's works and DMA; sysfs fails with -ENODEV after */
-	mic_x100_remove(card);
+	mic_x100_remove(card->x100);
 	/* DMA stopped: unmap the fds' pools while the device still exists */
 	micmem_attach_card_gone(card);
 	device_unregister(card->dev);
@@ -145,9 +169,14 @@ EXPORT_SYMBOL_GPL(micmem_card_remove);
 
 int micmem_card_id(const struct micmem_hw *hw)
 {
-	const struct micmem_card *card = READ_ONCE(hw->card);
+	const struct micmem_card *card;
+	int id;
 
-	return card ? card->id : -ENODEV;
+	rcu_read_lock();
+	card = rcu_dereference(hw->card);
+	id = card ? card->id : -ENODEV;
+	rcu_read_unlock();
+	return id;
 }
 EXPORT_SYMBOL_GPL(micmem_card_id);
 
@@ -157,9 +186,9 @@ irqreturn_t micmem_card_interrupt(struct micmem_hw *hw, unsigned int vector)
 	irqreturn_t ret = IRQ_NONE;
 
 	rcu_read_lock();
-	card = READ_ONCE(hw->card);
+	card = rcu_dereference(hw->card);
 	if (card)
-		ret = mic_irq_handle(card, vector);
+		ret = mic_irq_handle(card->x100, vector);
 	rcu_read_unlock();
 	return ret;
 }

@@ -12,7 +12,7 @@
 #include <linux/micmem.h>
 
 #include "micmem.h"
-#include "dma.h"
+#include "batch.h"
 #include "pool.h"
 
 static int micmem_open(struct inode *inode, struct file *file)

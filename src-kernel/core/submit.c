@@ -12,7 +12,7 @@
 #include <linux/micmem.h>
 
 #include "micmem.h"
-#include "dma.h"
+#include "batch.h"
 #include "pool.h"
 #include "xfer.h"
 
@@ -123,9 +123,10 @@ static void micmem_batch_release(struct kref *ref)
 	kfree(b);
 }
 
-/* Process context. */
+/* Process context: the last put drops the attachment, which may sleep. */
 void micmem_batch_put(struct micmem_batch *b)
 {
+	might_sleep();
 	kref_put(&b->ref, micmem_batch_release);
 }
 
@@ -239,7 +240,7 @@ static int micmem_submit_batch(struct micmem_fd_dma *fd,
 	*ticket = b->ticket;
 	/* the channels' reference, dropped by micmem_batch_complete() */
 	kref_get(&b->ref);
-	ret = mic_dma_submit(att->card, &b->dma, nonblock);
+	ret = mic_dma_submit(att->card->x100, &b->dma, nonblock);
 	if (ret) {
 		kref_put(&b->ref, micmem_batch_release);	/* not the last */
 		goto err_erase;
@@ -266,7 +267,7 @@ static int micmem_submit_check(struct micmem_attachment *att,
 			       const struct micmem_xfer *xfers, u32 count,
 			       u32 *bad)
 {
-	u64 window = mic_dma_window(att->card);
+	u64 window = mic_dma_window(att->card->x100);
 	u32 i;
 	int ret;
 
@@ -313,7 +314,7 @@ long micmem_ioctl_submit(struct micmem_ctx *ctx, void __user *arg)
 		ret = -ENOTCONN;
 		goto out;
 	}
-	ret = mic_state_dma_check(att->card);
+	ret = micmem_card_dma_check(att->card);
 	if (ret)
 		goto out_att;
 

@@ -30,7 +30,7 @@
 #include <linux/micmem.h>
 
 #include "micmem.h"
-#include "dma.h"
+#include "batch.h"
 
 /* The batch with @ticket, with a reference, or NULL. */
 static struct micmem_batch *micmem_ticket_find(struct micmem_fd_dma *fd,

@@ -16,6 +16,15 @@
 struct micmem_card;
 struct micmem_hw;
 
+/*
+ * The two BARs of an x100 function that this seam abstracts: card memory
+ * (the aperture, BAR 0) and the register block (BAR 4, DBOX at 0, SBOX at
+ * 0x10000).  The glue maps them; the model sizes its register file by them.
+ */
+#define MIC_X100_APER_BAR		0
+#define MIC_X100_MMIO_BAR		4
+#define MIC_X100_MMIO_SIZE		0x20000
+
 /**
  * struct micmem_hw_ops - how to reach one card
  * @read32:	read a 32-bit register at @offset inside the MMIO BAR (BAR 4;
@@ -49,7 +58,9 @@ struct micmem_hw_ops {
  *			it in MXAR v and auto-clears (SIAC0), so the handler
  *			needs no MMIO read; with 1 (MSI or INTx) the handler
  *			reads and acknowledges SICR0.
- * @card:		set by micmem_card_add(), NULL before and after
+ * @card:		set by micmem_card_add(), NULL before and after; the
+ *			driver's (RCU: published with rcu_assign_pointer(),
+ *			read under rcu_read_lock()), the glue leaves it alone
  */
 struct micmem_hw {
 	const struct micmem_hw_ops *ops;
@@ -59,7 +70,7 @@ struct micmem_hw {
 	u64 aperture_size;
 	const char *bus;
 	unsigned int nr_vectors;
-	struct micmem_card *card;
+	struct micmem_card __rcu *card;
 };
 
 /*

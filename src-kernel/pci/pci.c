@@ -16,7 +16,6 @@
 #include <linux/slab.h>
 
 #include "../include/micmem_hw.h"
-#include "../x100/regs.h"
 #include "pci.h"
 
 struct micmem_pci;

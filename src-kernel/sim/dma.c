@@ -41,7 +41,7 @@
 #include <linux/slab.h>
 
 #include "sim.h"
-#include "../x100/desc.h"
+#include "../include/x100/desc.h"
 
 #define SIM_SMPT_PAGE_MASK	(MIC_SMPT_PAGE_SIZE - 1)
 

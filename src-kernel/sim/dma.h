@@ -10,7 +10,7 @@
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
-#include "../x100/regs.h"
+#include "../include/x100/regs.h"
 
 struct sim_card;
 struct configfs_attribute;

@@ -43,7 +43,7 @@
 #include <linux/xarray.h>
 
 #include "../include/micmem_hw.h"
-#include "../x100/regs.h"
+#include "../include/x100/regs.h"
 #include "boot.h"
 #include "dma.h"
 

@@ -7,26 +7,23 @@
  * bit 0 and sends the boot interrupt (APICICR7, vector 229).  The image
  * reports by setting SCRATCH2 bit 0 again: the card is online.
  *
- * The driver does not parse the image: the bootstrap decides what it
- * accepts (post code "nA" when it rejects one).  The request returns once
- * the boot interrupt is sent; the op work (state.c) polls from then on.
+ * The image is a firmware file, loaded with request_firmware() by name
+ * (below /lib/firmware), as mainline's MIC driver did; the driver never
+ * opens a path written to sysfs.  The driver does not parse the image:
+ * the bootstrap decides what it accepts (post code "nA" when it rejects
+ * one).  The request returns once the boot interrupt is sent; the op work
+ * (state.c) polls from then on.
  */
 #include <linux/device.h>
 #include <linux/errno.h>
-#include <linux/fs.h>
+#include <linux/firmware.h>
 #include <linux/jiffies.h>
-#include <linux/kernel_read_file.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
-#include <linux/sizes.h>
 #include <linux/slab.h>
-#include <linux/vmalloc.h>
 
-#include "../core/micmem.h"
-#include "dma.h"
+#include "../include/x100/regs.h"
 #include "mgmt.h"
-#include "regs.h"
-#include "x100.h"
 
 /* MPSS's ELF mode defaults (doc/x100-hardware.md D.2): 100 ms polls, 60 s. */
 static unsigned int boot_poll_ms = 100;
@@ -40,12 +37,10 @@ MODULE_PARM_DESC(boot_timeout_ms,
 
 #define MIC_POSTCODE_NA		MIC_POSTCODE_CHARS('n', 'A')
 
-/* Largest image read into kernel memory; real card OS images are far less */
-#define MIC_BOOT_IMAGE_MAX	SZ_512M
-
 /* Why a card in @state cannot boot, or 0.  Locked. */
-static int mic_boot_state_check(struct micmem_card *card)
+static int mic_boot_state_check(struct mic_x100 *card)
 {
+	lockdep_assert_held(&card->state_lock);
 	if (card->mgmt.removed)
 		return -ENODEV;
 	switch (card->state) {
@@ -67,7 +62,7 @@ static int mic_boot_state_check(struct micmem_card *card)
  * download starts, *@name becomes the card's image name (sysfs "image")
  * and the old one is handed back for freeing.  Locked.
  */
-static int mic_boot_download(struct micmem_card *card, const void *image,
+static int mic_boot_download(struct mic_x100 *card, const void *image,
 			     size_t size, char **name)
 {
 	struct micmem_hw *hw = card->hw;
@@ -75,6 +70,7 @@ static int mic_boot_download(struct micmem_card *card, const void *image,
 	u64 addr = MIC_SCRATCH2_DL_ADDR(scratch2);
 	int ret;
 
+	lockdep_assert_held(&card->state_lock);
 	if (scratch2 == MIC_POSTCODE_LOST) {
 		mic_state_lost(card);
 		return -ENODEV;
@@ -117,104 +113,62 @@ static int mic_boot_download(struct micmem_card *card, const void *image,
 }
 
 /*
- * Read the image with the writer's credentials, relative to its working
- * directory: -ENOENT, -EACCES, -EISDIR, -EINVAL (empty or not a regular
- * file), -EFBIG (over MIC_BOOT_IMAGE_MAX), ...
+ * "boot:elf:<name>" written to the state attribute: <name> is a firmware
+ * name.  Errors of request_firmware(): -ENOENT (no such file), -EINVAL
+ * (empty or not a regular file), ...
  */
-static ssize_t mic_boot_read_image(const char *path, void **image)
+int mic_x100_boot(struct mic_x100 *card, const char *name)
 {
-	struct file *file;
-	ssize_t size;
-
-	file = filp_open(path, O_RDONLY, 0);
-	if (IS_ERR(file))
-		return PTR_ERR(file);
-	if (S_ISDIR(file_inode(file)->i_mode))
-		size = -EISDIR;
-	else
-		size = kernel_read_file(file, 0, image, MIC_BOOT_IMAGE_MAX,
-					NULL, READING_FIRMWARE);
-	fput(file);
-	return size;
-}
-
-/* "boot:elf:<path>" written to the state attribute. */
-int mic_x100_boot(struct micmem_card *card, const char *path)
-{
-	void *image = NULL;
-	char *name;
-	ssize_t size;
+	const struct firmware *fw;
+	char *image_name;
 	int ret;
 
-	if (!*path)
+	if (!*name)
 		return -EINVAL;
 
-	/* Refuse early, before reading a file that could not be used. */
+	/* Refuse early, before loading an image that could not be used. */
 	mutex_lock(&card->state_lock);
 	ret = mic_boot_state_check(card);
 	mutex_unlock(&card->state_lock);
 	if (ret)
 		return ret;
 
-	name = kstrdup(path, GFP_KERNEL);
-	if (!name)
+	image_name = kstrdup(name, GFP_KERNEL);
+	if (!image_name)
 		return -ENOMEM;
 
-	size = mic_boot_read_image(path, &image);
-	if (size < 0) {
-		ret = size;
+	ret = request_firmware(&fw, name, card->hw->dev);
+	if (ret)
 		goto out_free_name;
-	}
 
 	mutex_lock(&card->state_lock);
 	ret = mic_boot_state_check(card);
 	if (!ret)
-		ret = mic_boot_download(card, image, size, &name);
+		ret = mic_boot_download(card, fw->data, fw->size, &image_name);
 	mutex_unlock(&card->state_lock);
 
-	vfree(image);
+	release_firmware(fw);
 out_free_name:
-	kfree(name);
+	kfree(image_name);
 	return ret;
 }
 
-static void mic_boot_fail(struct micmem_card *card, u32 postcode, int err)
-{
-	char pc[3] = "--";
-
-	mic_postcode_format(postcode, pc);
-	dev_err(card->hw->dev, "mic%d: boot failed: post code %s (%s)%s\n",
-		card->id, pc, mic_postcode_meaning(postcode),
-		err == -ETIMEDOUT ? ", the image did not report in time" : "");
-	mic_state_set(card, MIC_STATE_BOOT_FAILED, err);
-}
-
 /* One poll of a booting card (op work).  Locked. */
-void mic_boot_poll(struct micmem_card *card)
+void mic_boot_poll(struct mic_x100 *card)
 {
-	u32 postcode = mic_postcode_read(card);
-	u32 scratch2 = mic_rd(card, MIC_SCRATCH(2));
+	u32 postcode;
 
-	lockdep_assert_held(&card->state_lock);
-
-	if (postcode == MIC_POSTCODE_LOST || scratch2 == MIC_POSTCODE_LOST) {
-		dev_err(card->hw->dev, "mic%d: card not responding while booting\n",
-			card->id);
-		mic_state_lost(card);
+	if (mic_op_poll_done(card, MIC_STATE_ONLINE, &postcode))
 		return;
-	}
-	if (scratch2 & MIC_SCRATCH2_READY) {
-		mic_state_enter_up(card, MIC_STATE_ONLINE);
-		return;
-	}
 	if (mic_postcode_is_failure(postcode)) {
 		/* "nA": the bootstrap refused the image */
-		mic_boot_fail(card, postcode,
-			      postcode == MIC_POSTCODE_NA ? -ENOEXEC : -EIO);
+		mic_state_fail(card, MIC_STATE_BOOT_FAILED, postcode,
+			       postcode == MIC_POSTCODE_NA ? -ENOEXEC : -EIO);
 		return;
 	}
 	if (time_after(jiffies, card->mgmt.deadline)) {
-		mic_boot_fail(card, postcode, -ETIMEDOUT);
+		mic_state_fail(card, MIC_STATE_BOOT_FAILED, postcode,
+			       -ETIMEDOUT);
 		return;
 	}
 	mic_state_schedule(card, READ_ONCE(boot_poll_ms));

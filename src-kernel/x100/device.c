@@ -11,10 +11,8 @@
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
-#include "../core/micmem.h"
-#include "dma.h"
+#include "../include/x100/regs.h"
 #include "mgmt.h"
-#include "regs.h"
 #include "x100.h"
 
 /* PCI revision id -> stepping (doc/x100-hardware.md B.6, as mainline). */
@@ -39,11 +37,12 @@ const char *mic_stepping_name(u8 revision)
  * bits 2:1 how much of it is used (all, half, a third, a quarter).  Valid
  * once the bootstrap is ready.  Locked.
  */
-void mic_card_read_memsize(struct micmem_card *card)
+void mic_card_read_memsize(struct mic_x100 *card)
 {
 	u32 v = mic_rd(card, MIC_SCRATCH(0));
 	u64 bytes;
 
+	lockdep_assert_held(&card->state_lock);
 	if (v == MIC_POSTCODE_LOST)
 		return;
 	bytes = (u64)MIC_SCRATCH0_MEMSIZE_KB(v) * SZ_1K;
@@ -56,12 +55,11 @@ void mic_card_read_memsize(struct micmem_card *card)
  * after the driver was reloaded; a bootstrap still on its way from
  * power-on is waited for; a card in any failure is reset.  Locked.
  */
-static void mic_x100_find_state(struct micmem_card *card)
+static void mic_x100_find_state(struct mic_x100 *card)
 {
-	u32 postcode = mic_postcode_read(card);
-	u32 scratch2 = mic_rd(card, MIC_SCRATCH(2));
+	u32 postcode, scratch2;
 
-	if (postcode == MIC_POSTCODE_LOST || scratch2 == MIC_POSTCODE_LOST) {
+	if (!mic_card_responding(card, &postcode, &scratch2)) {
 		dev_err(card->hw->dev, "mic%d: card not responding\n", card->id);
 		mic_state_set(card, MIC_STATE_LOST, -ENODEV);
 	} else if (scratch2 & MIC_SCRATCH2_READY) {
@@ -76,10 +74,16 @@ static void mic_x100_find_state(struct micmem_card *card)
 }
 
 /* No unwinding needed past mic_dma_probe(): the rest cannot fail. */
-int mic_x100_probe(struct micmem_card *card)
+struct mic_x100 *mic_x100_probe(struct micmem_hw *hw, int id)
 {
+	struct mic_x100 *card;
 	int ret;
 
+	card = kzalloc(sizeof(*card), GFP_KERNEL);
+	if (!card)
+		return ERR_PTR(-ENOMEM);
+	card->hw = hw;
+	card->id = id;
 	mutex_init(&card->state_lock);
 	INIT_DELAYED_WORK(&card->mgmt.op_work, mic_op_work);
 	INIT_DELAYED_WORK(&card->mgmt.health_work, mic_health_work);
@@ -87,24 +91,32 @@ int mic_x100_probe(struct micmem_card *card)
 	card->state = MIC_STATE_COUNT;
 
 	ret = mic_dma_probe(card);
-	if (ret)
-		return ret;
+	if (ret) {
+		kfree(card);
+		return ERR_PTR(ret);
+	}
 
 	mutex_lock(&card->state_lock);
 	mic_x100_find_state(card);
 	mutex_unlock(&card->state_lock);
 
 	mic_health_start(card);
-	return 0;
+	return card;
+}
+
+/* From now on state changes are notified through @dev ("state"). */
+void mic_x100_set_dev(struct mic_x100 *card, struct device *dev)
+{
+	WRITE_ONCE(card->dev, dev);
 }
 
 /*
  * Runs before the class device goes away, so sysfs callbacks may still
  * come in until micmem_card_remove() unregisters it: they find "removed"
- * under state_lock and fail with -ENODEV.  The lock itself lives as long
- * as the card structure.
+ * under state_lock and fail with -ENODEV.  The lock itself lives until
+ * mic_x100_free().
  */
-void mic_x100_remove(struct micmem_card *card)
+void mic_x100_remove(struct mic_x100 *card)
 {
 	mutex_lock(&card->state_lock);
 	WRITE_ONCE(card->mgmt.removed, true);
@@ -120,4 +132,11 @@ void mic_x100_remove(struct micmem_card *card)
 
 	mic_dma_stop(card, -ENODEV);
 	mic_dma_remove(card);
+}
+
+/* After mic_x100_remove(), once nothing can reach @card any more. */
+void mic_x100_free(struct mic_x100 *card)
+{
+	mutex_destroy(&card->state_lock);
+	kfree(card);
 }

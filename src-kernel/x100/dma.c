@@ -1,56 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * x100 DMA channels 0 and 1: bring-up, submission, completion, error and
- * hang recovery, teardown.  Locking is described in dma.h.
- *
- * A batch puts one "part" on each channel it uses: its MEMCOPY descriptors
- * followed by two STATUS descriptors that store the part's (even) sequence
- * number minus one, then the number itself, into the channel's completion
- * word in host memory, the second one with the interrupt bit (KNC erratum:
- * an interrupting STATUS follows a plain one, doc/x100-hardware.md C.5).  Then
- * one DHPR write hands the part to the engine.  Every part adds at least
- * three descriptors and a ring never holds more than size - 1, so
- * consecutive DHPR values always differ (the "same head twice" erratum,
- * C.8 #1, cannot happen).
+ * x100 DMA channels 0 and 1: probe, channel programming, start, stop and
+ * remove, and the completion side (retiring and failing parts).
+ * Submission is in dma_submit.c, error and hang recovery in
+ * dma_recovery.c; doc/design.md ("The DMA data path") describes the
+ * whole, dma.h the locks.
  *
  * Completion: the channel interrupt (or, if one is lost, the hang check)
  * reads the completion word and retires every part whose sequence number
  * it reached, in ring order.  No register is read on the submit and
  * completion paths.
- *
- * Errors: the engine stops at a failing descriptor, sets DCHERR, writes
- * DSTAT with bit 31 set to the DSTATWB location and raises the channel
- * interrupt.  The error work (process context, may read registers) finds
- * the failing slot in DSTAT, fails the batch it belongs to, turns the
- * rest of that part's MEMCOPYs into NOPs and clears DCHERR so the engine
- * resumes: the part's STATUS pair still retires it, and the work queued
- * behind it on the channel runs as if nothing happened.  Resuming after
- * clearing DCHERR is the simulator's reading; doc/x100-hardware.md has no
- * public per-channel recovery (C.6, G.16).
- *
- * Hang check: while work is in flight, a delayed work looks at the
- * channel every hang_timeout_ms, starting when the channel becomes busy;
- * when neither DSTAT nor the completion word moved since the previous
- * look, the channel is reset and its work fails with -ETIMEDOUT
- * (MICMEM_ERR_TIMEOUT).  A hung channel is thus detected after one to two
- * periods.
  */
-#include <linux/delay.h>
 #include <linux/dma-mapping.h>
-#include <linux/interrupt.h>
+#include <linux/iopoll.h>
 #include <linux/ktime.h>
 #include <linux/lockdep.h>
-#include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/micmem.h>
 
 #include "mgmt.h"
 #include "smpt.h"
-
-static unsigned int hang_timeout_ms = 5000;
-module_param(hang_timeout_ms, uint, 0644);
-MODULE_PARM_DESC(hang_timeout_ms,
-		 "Reset a DMA channel whose work made no progress for this long (ms, 0 = never)");
 
 /*
  * Top of card memory kept out of the default DMA window: MPSS reserves
@@ -61,11 +30,6 @@ MODULE_PARM_DESC(hang_timeout_ms,
 /* How long stop and reset wait for a disabled channel to go quiet. */
 #define MIC_DMA_QUIESCE_US	200000
 
-static struct micmem_card *chan_card(struct mic_dma_chan *chan)
-{
-	return chan->dma->card;
-}
-
 /* ------------------------------------------------------------------ */
 /* Retiring and failing parts                                          */
 
@@ -73,8 +37,7 @@ static struct micmem_card *chan_card(struct mic_dma_chan *chan)
  * Record that transfer @xfer of @b failed with @err; the lowest-numbered
  * failure wins, so "failed_xfer" names the first failed transfer.
  */
-static void mic_dma_batch_fail(struct mic_dma_batch *b, u32 xfer, int err,
-			       u32 class)
+void mic_dma_batch_fail(struct mic_dma_batch *b, u32 xfer, int err, u32 class)
 {
 	unsigned long flags;
 
@@ -117,7 +80,7 @@ static void mic_dma_part_unlink(struct mic_dma_chan *chan,
  * Retire every part whose STATUS pair the engine executed, as told by the
  * completion word.  Any context.
  */
-static void mic_dma_retire(struct mic_dma_chan *chan)
+void mic_dma_retire(struct mic_dma_chan *chan)
 {
 	u64 done = le64_to_cpu(READ_ONCE(chan->wb->seq));
 	struct mic_dma_part *part, *next;
@@ -145,8 +108,7 @@ static void mic_dma_retire(struct mic_dma_chan *chan)
  * Fail every part still in flight on @chan (the channel is stopped and
  * quiet); the ring is empty afterwards.  Process context.
  */
-static void mic_dma_fail_inflight(struct mic_dma_chan *chan, int err,
-				  u32 class)
+void mic_dma_fail_inflight(struct mic_dma_chan *chan, int err, u32 class)
 {
 	struct mic_dma_part *part, *next;
 	LIST_HEAD(failed);
@@ -189,27 +151,27 @@ static void mic_dma_dcr_update(struct mic_dma *dma, u32 clear, u32 set)
 	spin_unlock_irqrestore(&dma->dcr_lock, flags);
 }
 
-/* Wait (bounded) until a disabled channel reports quiesce. */
+/*
+ * Wait until a disabled channel reports quiesce, at most
+ * MIC_DMA_QUIESCE_US by the clock (a card that reads all-ones reports it
+ * at once).
+ */
 static void mic_dma_chan_quiesce(struct mic_dma_chan *chan)
 {
-	struct micmem_card *card = chan_card(chan);
-	unsigned int waited = 0;
+	struct mic_x100 *card = mic_dma_chan_card(chan);
+	u32 dstat;
 
-	while (!(mic_rd(card, MIC_DSTAT(chan->nr)) & MIC_DSTAT_QUIESCE)) {
-		if (waited >= MIC_DMA_QUIESCE_US) {
-			dev_err(card->hw->dev,
-				"mic%d: DMA channel %u does not quiesce\n",
-				card->id, chan->nr);
-			return;
-		}
-		usleep_range(100, 200);
-		waited += 100;
-	}
+	if (read_poll_timeout(mic_rd, dstat, dstat & MIC_DSTAT_QUIESCE, 100,
+			      MIC_DMA_QUIESCE_US, false, card,
+			      MIC_DSTAT(chan->nr)))
+		dev_err(card->hw->dev,
+			"mic%d: DMA channel %u does not quiesce\n",
+			card->id, chan->nr);
 }
 
-static void mic_dma_chan_disable(struct mic_dma_chan *chan)
+void mic_dma_chan_disable(struct mic_dma_chan *chan)
 {
-	struct micmem_card *card = chan_card(chan);
+	struct mic_x100 *card = mic_dma_chan_card(chan);
 
 	mic_wr(card, MIC_DCAR(chan->nr), MIC_DCAR_IM1);
 	mic_dma_dcr_update(chan->dma, MIC_DCR_ENABLE(chan->nr), 0);
@@ -221,9 +183,9 @@ static void mic_dma_chan_disable(struct mic_dma_chan *chan)
  * DSTAT write-back, the ring, then the indices the engine reports; enable
  * and unmask.  -EIO if the channel reports an error or stays quiesced.
  */
-static int mic_dma_chan_program(struct mic_dma_chan *chan)
+int mic_dma_chan_program(struct mic_dma_chan *chan)
 {
-	struct micmem_card *card = chan_card(chan);
+	struct mic_x100 *card = mic_dma_chan_card(chan);
 	unsigned int ch = chan->nr;
 	u64 ring = chan->ring_card - MIC_SYSTEM_BASE;	/* offset in the window */
 	u64 wb = chan->wb_card + offsetof(struct mic_dma_wb, dstat);
@@ -269,308 +231,9 @@ static int mic_dma_chan_program(struct mic_dma_chan *chan)
 }
 
 /* ------------------------------------------------------------------ */
-/* Error work and hang check                                           */
-
-static bool mic_dma_slot_in(u32 slot, u32 start, u32 end)
-{
-	return start <= end ? slot >= start && slot < end :
-			      slot >= start || slot < end;
-}
-
-static void mic_dma_err_work(struct work_struct *work)
-{
-	struct mic_dma_chan *chan = container_of(work, struct mic_dma_chan,
-						 err_work);
-	struct micmem_card *card = chan_card(chan);
-	struct mic_dma_part *part, *failed = NULL;
-	unsigned int ch = chan->nr;
-	u32 err, slot, s;
-
-	mutex_lock(&chan->submit_lock);
-	if (!chan->dma->running)
-		goto out;
-	err = mic_rd(card, MIC_DCHERR(ch));
-	if (!err || err == ~0U)
-		goto out;
-	slot = mic_rd(card, MIC_DSTAT(ch)) & MIC_DSTAT_CMP_CNT;
-
-	mic_dma_retire(chan);
-	spin_lock_irq(&chan->lock);
-	list_for_each_entry(part, &chan->inflight, node) {
-		if (mic_dma_slot_in(slot, part->start, part->end)) {
-			failed = part;
-			break;
-		}
-	}
-	chan->stats.errors++;
-	spin_unlock_irq(&chan->lock);
-
-	dev_warn_ratelimited(card->hw->dev,
-			     "mic%d: DMA channel %u error %#x at slot %u\n",
-			     card->id, ch, err, slot);
-	/*
-	 * The part stays in flight (its STATUS pair retires it); we hold
-	 * submit_lock and the engine is stopped, so it cannot retire under
-	 * us.  Skip what is left of its copies.
-	 */
-	if (failed) {
-		u32 status = mic_ring_add(failed->end,
-					  MIC_DMA_RING_SIZE - MIC_DMA_PART_EXTRA,
-					  MIC_DMA_RING_SIZE);
-		u64 lost = 0;
-
-		mic_dma_batch_fail(failed->batch, chan->slot_xfer[slot], -EIO,
-				   MICMEM_ERR_CHANNEL);
-		/* a failed STATUS is simply executed again */
-		if (mic_dma_slot_in(slot, failed->start, status))
-			for (s = slot; s != status;
-			     s = mic_ring_next(s, MIC_DMA_RING_SIZE)) {
-				struct mic_desc *d = &chan->ring[s];
-
-				if (mic_desc_type(d) == MIC_DESC_MEMCOPY)
-					lost += mic_desc_memcopy_len(d);
-				*d = mic_desc_nop();
-			}
-		/* "bytes" counts only the copies that completed */
-		spin_lock_irq(&chan->lock);
-		failed->bytes -= lost;
-		spin_unlock_irq(&chan->lock);
-	}
-	chan->wb->dstat = 0;
-	wmb();	/* NOPs visible before the engine resumes */
-	mic_wr(card, MIC_DCHERR(ch), err);
-out:
-	mutex_unlock(&chan->submit_lock);
-}
-
-/* submit_lock held: reset a hung channel, fail what it had in flight. */
-static void mic_dma_chan_reset(struct mic_dma_chan *chan)
-{
-	struct micmem_card *card = chan_card(chan);
-
-	dev_err(card->hw->dev,
-		"mic%d: DMA channel %u made no progress for %u ms: reset\n",
-		card->id, chan->nr, hang_timeout_ms);
-	spin_lock_irq(&chan->lock);
-	chan->stats.errors++;
-	spin_unlock_irq(&chan->lock);
-
-	mic_dma_chan_disable(chan);
-	mic_dma_fail_inflight(chan, -ETIMEDOUT, MICMEM_ERR_TIMEOUT);
-	if (mic_dma_chan_program(chan))
-		dev_err(card->hw->dev, "mic%d: DMA channel %u did not restart\n",
-			card->id, chan->nr);
-}
-
-/* submit_lock held */
-static bool mic_dma_watchdog_arm(struct mic_dma_chan *chan)
-{
-	unsigned int ms = READ_ONCE(hang_timeout_ms);
-
-	return ms && queue_delayed_work(system_wq, &chan->watchdog,
-					msecs_to_jiffies(ms));
-}
-
-static void mic_dma_watchdog(struct work_struct *work)
-{
-	struct mic_dma_chan *chan = container_of(to_delayed_work(work),
-						 struct mic_dma_chan, watchdog);
-	u32 dstat;
-	bool idle;
-
-	mutex_lock(&chan->submit_lock);
-	if (!chan->dma->running || !READ_ONCE(hang_timeout_ms))
-		goto out;
-	/* also picks up completions whose interrupt was lost */
-	mic_dma_retire(chan);
-	spin_lock_irq(&chan->lock);
-	idle = list_empty(&chan->inflight);
-	spin_unlock_irq(&chan->lock);
-	if (idle) {
-		chan->wd_stuck = false;
-		goto out;
-	}
-
-	dstat = mic_rd(chan_card(chan), MIC_DSTAT(chan->nr)) ^
-		lower_32_bits(le64_to_cpu(READ_ONCE(chan->wb->seq)));
-	if (chan->wd_stuck && dstat == chan->wd_dstat) {
-		chan->wd_stuck = false;
-		mic_dma_chan_reset(chan);
-		goto out;
-	}
-	chan->wd_stuck = true;
-	chan->wd_dstat = dstat;
-	mic_dma_watchdog_arm(chan);
-out:
-	mutex_unlock(&chan->submit_lock);
-}
-
-/* ------------------------------------------------------------------ */
-/* Submission                                                          */
-
-static void mic_dma_lock_chans(struct mic_dma *dma)
-{
-	unsigned int ch;
-
-	for (ch = 0; ch < MIC_DMA_NR_CHANS; ch++)
-		mutex_lock(&dma->chan[ch].submit_lock);
-}
-
-static void mic_dma_unlock_chans(struct mic_dma *dma, unsigned int used)
-{
-	unsigned int ch;
-
-	for (ch = 0; ch < MIC_DMA_NR_CHANS; ch++)
-		if (used & BIT(ch))
-			mutex_unlock(&dma->chan[ch].submit_lock);
-}
-
-static u32 mic_dma_chan_free(struct mic_dma_chan *chan)
-{
-	return mic_ring_free(READ_ONCE(chan->head), READ_ONCE(chan->tail),
-			     MIC_DMA_RING_SIZE);
-}
-
-/*
- * submit_lock held, room checked: put the STATUS pair after the MEMCOPYs
- * that mic_split() wrote at chan->head, publish the part.
- */
-static void mic_dma_chan_post(struct mic_dma_chan *chan,
-			      struct mic_dma_part *part,
-			      const struct mic_split_sink *s)
-{
-	u64 wb = chan->wb_card + offsetof(struct mic_dma_wb, seq);
-	u32 last = chan->slot_xfer[mic_ring_add(s->pos, MIC_DMA_RING_SIZE - 1,
-						MIC_DMA_RING_SIZE)];
-	u32 pos = s->pos;
-
-	/*
-	 * The pair writes seq - 1, then seq: the part retires only once its
-	 * last slot ran, so a slot counted free is never one the engine has
-	 * still to read.
-	 */
-	chan->next_seq += 2;
-	part->seq = chan->next_seq;
-	part->start = chan->head;
-	part->desc = s->count + MIC_DMA_PART_EXTRA;
-	part->bytes = s->bytes;
-
-	chan->ring[pos] = mic_desc_status(part->seq - 1, wb, false);
-	chan->slot_xfer[pos] = last;
-	pos = mic_ring_next(pos, MIC_DMA_RING_SIZE);
-	chan->ring[pos] = mic_desc_status(part->seq, wb, true);
-	chan->slot_xfer[pos] = last;
-	pos = mic_ring_next(pos, MIC_DMA_RING_SIZE);
-	part->end = pos;
-
-	spin_lock_irq(&chan->lock);
-	if (list_empty(&chan->inflight))
-		chan->busy_since = ktime_get_ns();
-	list_add_tail(&part->node, &chan->inflight);
-	chan->stats.descriptors += part->desc;
-	spin_unlock_irq(&chan->lock);
-	WRITE_ONCE(chan->head, pos);
-}
-
-int mic_dma_submit(struct micmem_card *card, struct mic_dma_batch *b,
-		   bool nonblock)
-{
-	struct mic_dma *dma = &card->dma;
-	struct mic_split_sink sink[MIC_DMA_NR_CHANS] = {};
-	unsigned int first, ch, used = 0, parts = 0;
-	struct mic_dma_chan *full;
-	int ret;
-
-	first = (unsigned int)atomic_inc_return(&dma->auto_rr);
-	mic_split(b->xfers, b->nr_xfers, b->chunk_addr, first, sink);
-	for (ch = 0; ch < MIC_DMA_NR_CHANS; ch++) {
-		b->part[ch].desc = 0;
-		b->part[ch].batch = b;
-		if (!sink[ch].count)
-			continue;
-		if (sink[ch].count > MIC_DMA_MAX_PART_DESC)
-			return -E2BIG;
-		used |= BIT(ch);
-		parts++;
-	}
-	atomic_set(&b->pending, parts);
-
-	for (;;) {
-		full = NULL;
-		for (ch = 0; ch < MIC_DMA_NR_CHANS; ch++) {
-			if (!(used & BIT(ch)))
-				continue;
-			ret = mutex_lock_interruptible(&dma->chan[ch].submit_lock);
-			if (ret) {
-				mic_dma_unlock_chans(dma, used & (BIT(ch) - 1));
-				return ret;
-			}
-		}
-		if (!dma->running) {
-			ret = dma->stop_err;
-			goto out_unlock;
-		}
-		for (ch = 0; ch < MIC_DMA_NR_CHANS && !full; ch++)
-			if ((used & BIT(ch)) &&
-			    mic_dma_chan_free(&dma->chan[ch]) <
-			    sink[ch].count + MIC_DMA_PART_EXTRA)
-				full = &dma->chan[ch];
-		if (!full)
-			break;
-		mic_dma_unlock_chans(dma, used);
-		if (nonblock)
-			return -EAGAIN;
-		ch = full->nr;
-		ret = wait_event_interruptible(full->space_wq,
-					       !READ_ONCE(dma->running) ||
-					       mic_dma_chan_free(full) >=
-					       sink[ch].count + MIC_DMA_PART_EXTRA);
-		if (ret)
-			return ret;
-	}
-
-	/* Filling pass: same split, written straight into the rings. */
-	for (ch = 0; ch < MIC_DMA_NR_CHANS; ch++) {
-		sink[ch].ring = used & BIT(ch) ? dma->chan[ch].ring : NULL;
-		sink[ch].xfer = dma->chan[ch].slot_xfer;
-		sink[ch].size = MIC_DMA_RING_SIZE;
-		sink[ch].pos = dma->chan[ch].head;
-		sink[ch].count = 0;
-		sink[ch].bytes = 0;
-	}
-	mic_split(b->xfers, b->nr_xfers, b->chunk_addr, first, sink);
-	for (ch = 0; ch < MIC_DMA_NR_CHANS; ch++)
-		if (used & BIT(ch))
-			mic_dma_chan_post(&dma->chan[ch], &b->part[ch], &sink[ch]);
-
-	/* Descriptors must be visible before the engine sees the new head. */
-	wmb();
-	for (ch = 0; ch < MIC_DMA_NR_CHANS; ch++) {
-		struct mic_dma_chan *chan = &dma->chan[ch];
-
-		if (!(used & BIT(ch)))
-			continue;
-		mic_wr(card, MIC_DHPR(ch), chan->head);
-		chan->last_dhpr = chan->head;
-		/* a new check period: nothing seen yet */
-		if (mic_dma_watchdog_arm(chan))
-			chan->wd_stuck = false;
-	}
-	ret = 0;
-out_unlock:
-	mic_dma_unlock_chans(dma, used);
-	return ret;
-}
-
-u64 mic_dma_window(struct micmem_card *card)
-{
-	return READ_ONCE(card->dma.window);
-}
-
-/* ------------------------------------------------------------------ */
 /* Probe, start, stop, remove                                          */
 
-static void mic_dma_chan_free_mem(struct micmem_card *card,
+static void mic_dma_chan_free_mem(struct mic_x100 *card,
 				  struct mic_dma_chan *chan)
 {
 	if (chan->ring)
@@ -593,7 +256,7 @@ static const char * const mic_dma_submit_name[MIC_DMA_NR_CHANS] = {
 	"mic_dma_chan0_submit_lock", "mic_dma_chan1_submit_lock",
 };
 
-static int mic_dma_chan_init(struct micmem_card *card, unsigned int ch)
+static int mic_dma_chan_init(struct mic_x100 *card, unsigned int ch)
 {
 	struct mic_dma *dma = &card->dma;
 	struct mic_dma_chan *chan = &dma->chan[ch];
@@ -625,7 +288,7 @@ static int mic_dma_chan_init(struct micmem_card *card, unsigned int ch)
 }
 
 /* Allocate rings and completion words; no register access. */
-int mic_dma_probe(struct micmem_card *card)
+int mic_dma_probe(struct mic_x100 *card)
 {
 	struct mic_dma *dma = &card->dma;
 	unsigned int ch;
@@ -684,7 +347,7 @@ static void mic_dma_set_window(struct mic_dma *dma, u64 memsize)
  * Called by the card-state code (card->state_lock held) when the card
  * enters ready or online; a second call while running does nothing.
  */
-int mic_dma_start(struct micmem_card *card)
+int mic_dma_start(struct mic_x100 *card)
 {
 	struct mic_dma *dma = &card->dma;
 	unsigned int ch;
@@ -726,7 +389,7 @@ out:
  * before a reset or boot, -ENODEV (MICMEM_ERR_CARD_LOST) when the card is
  * lost or removed.  Submits fail until the next start.
  */
-void mic_dma_stop(struct micmem_card *card, int err)
+void mic_dma_stop(struct mic_x100 *card, int err)
 {
 	struct mic_dma *dma = &card->dma;
 	u32 class = err == -ENODEV ? MICMEM_ERR_CARD_LOST :
@@ -756,7 +419,7 @@ void mic_dma_stop(struct micmem_card *card, int err)
 }
 
 /* Free what mic_dma_probe() allocated; stops the channels if needed. */
-void mic_dma_remove(struct micmem_card *card)
+void mic_dma_remove(struct mic_x100 *card)
 {
 	struct mic_dma *dma = &card->dma;
 	unsigned int ch;
@@ -771,3 +434,4 @@ void mic_dma_remove(struct micmem_card *card)
 	dma->wb = NULL;
 	mutex_unlock(&dma->start_lock);
 }
+

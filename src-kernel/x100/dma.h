@@ -5,8 +5,8 @@
  * to host memory plus the channel interrupt, error and hang recovery.
  *
  * The card-state code calls mic_dma_probe/remove/start/stop; the core
- * submits batches with mic_dma_submit() and learns about their end through
- * the batch's ->complete() callback.
+ * submits batches with mic_dma_submit() (x100.h) and learns about their
+ * end through the batch's ->complete() callback.
  *
  * Locks of a channel (struct mic_dma_chan), outermost first:
  *  - submit_lock (mutex): the producer side of the ring (head, next_seq,
@@ -18,6 +18,7 @@
  *    submitters to publish a part, and by the works.
  * dma->start_lock (mutex) serialises start, stop and remove; it is taken
  * before any submit_lock.  No lock is shared between cards or channels.
+ * The driver-wide order is in doc/design.md ("Lock order").
  */
 #ifndef _MICMEM_X100_DMA_H
 #define _MICMEM_X100_DMA_H
@@ -31,10 +32,12 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
-#include "desc.h"
+#include "../include/x100/desc.h"
+#include "hang.h"
 #include "split.h"
+#include "x100.h"
 
-struct micmem_card;
+struct mic_x100;
 
 /* Slots per ring: 128 KiB of descriptors, a multiple of 4 (C.3). */
 #define MIC_DMA_RING_SIZE	8192
@@ -53,57 +56,6 @@ struct mic_dma_wb {
 	__le32 dstat;
 	__le32 pad;
 } __aligned(64);
-
-struct mic_dma_batch;
-
-/**
- * struct mic_dma_part - what one batch put on one channel
- * @node:	on the channel's in-flight list (under chan->lock)
- * @batch:	the batch
- * @seq:	sequence number (even) its last STATUS descriptor writes
- * @start:	first ring slot
- * @end:	slot after the last one (the STATUS pair)
- * @desc:	descriptors (MEMCOPY count + the STATUS pair)
- * @bytes:	bytes copied
- */
-struct mic_dma_part {
-	struct list_head node;
-	struct mic_dma_batch *batch;
-	u64 seq;
-	u32 start;
-	u32 end;
-	u32 desc;
-	u64 bytes;
-};
-
-/**
- * struct mic_dma_batch - a batch as the channels see it
- * @xfers:	the validated transfers (read during mic_dma_submit only)
- * @nr_xfers:	how many
- * @chunk_addr:	card-side address of each pool chunk
- * @pending:	parts not yet retired; the batch is complete at 0
- * @err_lock:	protects @error, @error_class and @failed_xfer, which
- *		record the failure of the lowest-numbered transfer
- * @error:	0 or the negative errno the batch failed with
- * @error_class: MICMEM_ERR_*
- * @failed_xfer: index of the first failed transfer, MICMEM_NO_XFER if none
- * @complete:	called once when @pending drops to 0, from any context
- *		including hard irq; must not sleep
- * @part:	one per channel; @part[ch].desc is 0 for an unused channel
- */
-struct mic_dma_batch {
-	const struct micmem_xfer *xfers;
-	u32 nr_xfers;
-	const u64 *chunk_addr;
-
-	atomic_t pending;
-	spinlock_t err_lock;		/* see above */
-	int error;
-	u32 error_class;
-	u32 failed_xfer;
-	void (*complete)(struct mic_dma_batch *b);
-	struct mic_dma_part part[MIC_DMA_NR_CHANS];
-};
 
 /* Per-channel statistics, /sys/class/mic/micN/dma<ch>/ */
 struct mic_dma_stats {
@@ -142,8 +94,7 @@ struct mic_dma_chan {
 
 	struct work_struct err_work;	/* channel error: DCHERR != 0 */
 	struct delayed_work watchdog;	/* hang check while work is in flight */
-	u32 wd_dstat;			/* DSTAT seen by the last hang check */
-	bool wd_stuck;			/* no progress at the last check */
+	struct mic_dma_hang hang;	/* under submit_lock */
 };
 
 /**
@@ -169,7 +120,7 @@ struct mic_dma_chan {
  * @wb_card:	its address in the card's SMPT window
  */
 struct mic_dma {
-	struct micmem_card *card;
+	struct mic_x100 *card;
 	struct mutex start_lock;	/* see the top of this file */
 	bool running;
 	int stop_err;
@@ -188,29 +139,38 @@ struct mic_dma {
 };
 
 /* Card-state interface (see x100/state.c) */
-int mic_dma_probe(struct micmem_card *card);
-void mic_dma_remove(struct micmem_card *card);
-int mic_dma_start(struct micmem_card *card);
-void mic_dma_stop(struct micmem_card *card, int err);
+int mic_dma_probe(struct mic_x100 *card);
+void mic_dma_remove(struct mic_x100 *card);
+int mic_dma_start(struct mic_x100 *card);
+void mic_dma_stop(struct mic_x100 *card, int err);
 
-/*
- * Queue batch @b on @card: the caller validated every transfer against the
- * pool and the window and initialised @b's input fields and ->complete.
- * Returns 0 (the batch will complete, exactly once), -EAGAIN when a ring
- * is full and @nonblock, -ERESTARTSYS on a signal while waiting for ring
- * space, -E2BIG when a channel's part exceeds MIC_DMA_MAX_PART_DESC, or the
- * stop errno when the channels are stopped.  Nothing is queued on error.
- */
-int mic_dma_submit(struct micmem_card *card, struct mic_dma_batch *b,
-		   bool nonblock);
+/* Shared by dma.c, dma_submit.c and dma_recovery.c only */
+static inline struct mic_x100 *mic_dma_chan_card(struct mic_dma_chan *chan)
+{
+	return chan->dma->card;
+}
 
-/* Card window for card addresses, 0 while the DMA side is not set up. */
-u64 mic_dma_window(struct micmem_card *card);
+/* dma.c: completion side (any context unless noted) */
+void mic_dma_batch_fail(struct mic_dma_batch *b, u32 xfer, int err, u32 class);
+void mic_dma_retire(struct mic_dma_chan *chan);
+void mic_dma_fail_inflight(struct mic_dma_chan *chan, int err,
+			   u32 class);			/* process context */
+/* dma.c: channel programming, submit_lock held */
+void mic_dma_chan_disable(struct mic_dma_chan *chan);
+int mic_dma_chan_program(struct mic_dma_chan *chan);
+
+/* dma_submit.c: every channel's submit_lock, in channel order */
+void mic_dma_lock_chans(struct mic_dma *dma);
+void mic_dma_unlock_chans(struct mic_dma *dma, unsigned int used);
+
+/* dma_recovery.c: the channel's works; the hang check's timer */
+void mic_dma_err_work(struct work_struct *work);
+void mic_dma_watchdog(struct work_struct *work);
+bool mic_dma_watchdog_arm(struct mic_dma_chan *chan);	/* submit_lock */
 
 /* irq.c: interrupt programming and dispatch */
-void mic_irq_start(struct micmem_card *card);
-void mic_irq_stop(struct micmem_card *card);
-irqreturn_t mic_irq_handle(struct micmem_card *card, unsigned int vector);
+void mic_irq_start(struct mic_x100 *card);
+void mic_irq_stop(struct mic_x100 *card);
 void mic_dma_chan_interrupt(struct mic_dma_chan *chan);
 
 /* sysfs: dma_window and the per-channel statistics groups */

@@ -3,7 +3,7 @@
  * /sys/class/mic/micN/dma_window and the per-channel statistics in
  * /sys/class/mic/micN/dma0/ and dma1/ (doc/sysfs-class-mic).
  *
- * struct mic_dma is part of struct micmem_card, which outlives the class
+ * struct mic_dma is part of struct mic_x100, which outlives the class
  * device, so these callbacks never see freed memory, also during removal.
  */
 #include <linux/capability.h>
@@ -11,12 +11,12 @@
 #include <linux/kernel.h>
 #include <linux/sysfs.h>
 
-#include "../core/micmem.h"
+#include "card.h"
 
 static ssize_t dma_window_show(struct device *dev,
 			       struct device_attribute *attr, char *buf)
 {
-	struct micmem_card *card = dev_get_drvdata(dev);
+	struct mic_x100 *card = dev_get_drvdata(dev);
 
 	return sysfs_emit(buf, "%llu\n", mic_dma_window(card));
 }
@@ -29,7 +29,7 @@ static ssize_t dma_window_store(struct device *dev,
 				struct device_attribute *attr,
 				const char *buf, size_t len)
 {
-	struct micmem_card *card = dev_get_drvdata(dev);
+	struct mic_x100 *card = dev_get_drvdata(dev);
 	struct mic_dma *dma = &card->dma;
 	ssize_t ret;
 	u64 val;
@@ -79,7 +79,7 @@ static ssize_t mic_dma_stat_show(struct device *dev,
 	struct mic_dma_stat_attr *sa = container_of(attr,
 						     struct mic_dma_stat_attr,
 						     attr);
-	struct micmem_card *card = dev_get_drvdata(dev);
+	struct mic_x100 *card = dev_get_drvdata(dev);
 	struct mic_dma_chan *chan = &card->dma.chan[sa->ch];
 	u64 val, busy_since = 0;
 	bool busy;

@@ -29,13 +29,13 @@
 #define MIC_IRQ_OTHER_SOURCES	(GENMASK(3, 0) | (MIC_INT_DMA_MASK & \
 				 ~MIC_IRQ_DMA_SOURCES) | MIC_INT_SBOX_ERR)
 
-static bool mic_irq_msix(struct micmem_card *card)
+static bool mic_irq_msix(struct mic_x100 *card)
 {
 	return card->hw->nr_vectors >= MICMEM_HW_VECTORS;
 }
 
 /* Route and enable the channel interrupts; process context. */
-void mic_irq_start(struct micmem_card *card)
+void mic_irq_start(struct mic_x100 *card)
 {
 	if (mic_irq_msix(card)) {
 		mic_wr(card, MIC_MXAR(0), MIC_INT_DMA(0));
@@ -46,7 +46,7 @@ void mic_irq_start(struct micmem_card *card)
 	mic_wr(card, MIC_SICE0, MIC_IRQ_DMA_SOURCES);
 }
 
-void mic_irq_stop(struct micmem_card *card)
+void mic_irq_stop(struct mic_x100 *card)
 {
 	mic_wr(card, MIC_SICC0, MIC_IRQ_DMA_SOURCES);
 	if (mic_irq_msix(card))
@@ -54,7 +54,7 @@ void mic_irq_stop(struct micmem_card *card)
 }
 
 /* Hard-irq context, under rcu_read_lock() (see micmem_card_interrupt). */
-irqreturn_t mic_irq_handle(struct micmem_card *card, unsigned int vector)
+irqreturn_t mic_irq_handle(struct mic_x100 *card, unsigned int vector)
 {
 	unsigned int ch;
 	u32 sicr;

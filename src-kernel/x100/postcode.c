@@ -8,12 +8,10 @@
 #include <linux/errno.h>
 #include <linux/kernel.h>
 
-#include "../core/micmem.h"
+#include "../include/x100/regs.h"
 #include "mgmt.h"
-#include "regs.h"
-#include "x100.h"
 
-u32 mic_postcode_read(struct micmem_card *card)
+u32 mic_postcode_read(struct mic_x100 *card)
 {
 	return card->hw->ops->read32(card->hw, MIC_POSTCODE);
 }

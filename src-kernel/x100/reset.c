@@ -16,11 +16,8 @@
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 
-#include "../core/micmem.h"
-#include "dma.h"
+#include "../include/x100/regs.h"
 #include "mgmt.h"
-#include "regs.h"
-#include "x100.h"
 
 /* Defaults follow doc/x100-hardware.md D.4: >= 1 s settle, 1 s polls, 300 s. */
 static unsigned int reset_settle_ms = 1000;
@@ -42,7 +39,7 @@ module_param(reset_retries, uint, 0644);
 MODULE_PARM_DESC(reset_retries,
 		 "Resets re-issued when the bootstrap posts F2 or F4");
 
-static void mic_reset_issue(struct micmem_card *card)
+static void mic_reset_issue(struct mic_x100 *card)
 {
 	unsigned int settle = READ_ONCE(reset_settle_ms);
 	u32 rgcr;
@@ -59,7 +56,7 @@ static void mic_reset_issue(struct micmem_card *card)
 }
 
 /* Cancel DMA and any boot in progress, then reset.  Locked. */
-void mic_reset_begin(struct micmem_card *card)
+void mic_reset_begin(struct mic_x100 *card)
 {
 	lockdep_assert_held(&card->state_lock);
 
@@ -73,7 +70,7 @@ void mic_reset_begin(struct micmem_card *card)
  * At probe: the bootstrap is still running from power-on (no ready bit, no
  * failure yet).  Wait for it like for a reset we issued.  Locked.
  */
-void mic_reset_wait_ready(struct micmem_card *card)
+void mic_reset_wait_ready(struct mic_x100 *card)
 {
 	lockdep_assert_held(&card->state_lock);
 
@@ -84,35 +81,13 @@ void mic_reset_wait_ready(struct micmem_card *card)
 	mic_state_schedule(card, READ_ONCE(reset_poll_ms));
 }
 
-static void mic_reset_fail(struct micmem_card *card, u32 postcode, int err)
-{
-	char pc[3] = "--";
-
-	mic_postcode_format(postcode, pc);
-	dev_err(card->hw->dev, "mic%d: reset failed: post code %s (%s)%s\n",
-		card->id, pc, mic_postcode_meaning(postcode),
-		err == -ETIMEDOUT ? ", timed out" : "");
-	mic_state_set(card, MIC_STATE_RESET_FAILED, err);
-}
-
 /* One poll of a running reset (op work).  Locked. */
-void mic_reset_poll(struct micmem_card *card)
+void mic_reset_poll(struct mic_x100 *card)
 {
-	u32 postcode = mic_postcode_read(card);
-	u32 scratch2 = mic_rd(card, MIC_SCRATCH(2));
+	u32 postcode;
 
-	lockdep_assert_held(&card->state_lock);
-
-	if (postcode == MIC_POSTCODE_LOST || scratch2 == MIC_POSTCODE_LOST) {
-		dev_err(card->hw->dev, "mic%d: card not responding after reset\n",
-			card->id);
-		mic_state_lost(card);
+	if (mic_op_poll_done(card, MIC_STATE_READY, &postcode))
 		return;
-	}
-	if (scratch2 & MIC_SCRATCH2_READY) {
-		mic_state_enter_up(card, MIC_STATE_READY);
-		return;
-	}
 	if (postcode == MIC_POSTCODE_F2 || postcode == MIC_POSTCODE_F4) {
 		if (card->mgmt.resets <= READ_ONCE(reset_retries)) {
 			dev_warn(card->hw->dev, "mic%d: reset %u: post code %s, resetting again\n",
@@ -121,22 +96,23 @@ void mic_reset_poll(struct micmem_card *card)
 			mic_reset_issue(card);
 			return;
 		}
-		mic_reset_fail(card, postcode, -EIO);
+		mic_state_fail(card, MIC_STATE_RESET_FAILED, postcode, -EIO);
 		return;
 	}
 	if (postcode == MIC_POSTCODE_NONE || mic_postcode_is_failure(postcode)) {
-		mic_reset_fail(card, postcode, -EIO);
+		mic_state_fail(card, MIC_STATE_RESET_FAILED, postcode, -EIO);
 		return;
 	}
 	if (time_after(jiffies, card->mgmt.deadline)) {
-		mic_reset_fail(card, postcode, -ETIMEDOUT);
+		mic_state_fail(card, MIC_STATE_RESET_FAILED, postcode,
+			       -ETIMEDOUT);
 		return;
 	}
 	mic_state_schedule(card, READ_ONCE(reset_poll_ms));
 }
 
 /* "reset" and "reset:force" written to the state attribute. */
-int mic_x100_reset(struct micmem_card *card, bool force)
+int mic_x100_reset(struct mic_x100 *card, bool force)
 {
 	int ret = 0;
 
@@ -172,7 +148,7 @@ out_unlock:
  * DMA driver (doc/x100-hardware.md D.4): it stops DMA and resets the card to
  * ready; on a card that is ready already it does nothing.
  */
-int mic_x100_shutdown(struct micmem_card *card)
+int mic_x100_shutdown(struct mic_x100 *card)
 {
 	int ret = 0;
 

@@ -10,12 +10,12 @@
 #include <linux/errno.h>
 #include <linux/types.h>
 
-#include "regs.h"
+#include "../include/x100/regs.h"
 
-struct micmem_card;
+struct mic_x100;
 
 /* Program the identity map (after every reset: erratum C.8 #8). */
-void mic_smpt_program(struct micmem_card *card);
+void mic_smpt_program(struct mic_x100 *card);
 
 /*
  * Card-side address of the host bus range [@bus, @bus + @len): 0, or

@@ -10,9 +10,9 @@
 #include <linux/types.h>
 #include <linux/micmem.h>
 
-#include "desc.h"
+#include "../include/x100/desc.h"
 
-/* The driver owns the host channels 0 and 1 of every card. */
+/* The driver owns the host channels 0 and 1 of every card (x100.h too). */
 #define MIC_DMA_NR_CHANS	2
 
 /* Largest MEMCOPY the driver issues (doc/x100-hardware.md C.1, C.8 #9). */

@@ -11,10 +11,8 @@
 #include <linux/sysfs.h>
 #include <linux/workqueue.h>
 
-#include "../core/micmem.h"
-#include "dma.h"
+#include "../include/x100/regs.h"
 #include "mgmt.h"
-#include "regs.h"
 #include "x100.h"
 
 static unsigned int health_ms = 500;
@@ -39,9 +37,14 @@ const char *mic_state_name(enum mic_state state)
 	return mic_state_names[state];
 }
 
-int mic_state_dma_check(struct micmem_card *card)
+/*
+ * Lockless: the DMA code calls it under its channel lock, and the state
+ * code changes the state before it calls mic_dma_stop(), which takes that
+ * lock.
+ */
+int mic_state_dma_check(struct mic_x100 *card)
 {
-	if (READ_ONCE(card->removed))
+	if (READ_ONCE(card->mgmt.removed))
 		return -ENODEV;
 
 	switch (READ_ONCE(card->state)) {
@@ -64,7 +67,7 @@ int mic_state_dma_check(struct micmem_card *card)
  * log the transition and wake poll()ers of the "state" attribute.  Callers
  * stop or start DMA around it (see mic_dma_stop/start in dma.h).
  */
-void mic_state_set(struct micmem_card *card, enum mic_state state, int err)
+void mic_state_set(struct mic_x100 *card, enum mic_state state, int err)
 {
 	enum mic_state old = card->state;
 	struct device *dev;
@@ -93,11 +96,67 @@ void mic_state_set(struct micmem_card *card, enum mic_state state, int err)
 }
 
 /*
+ * A reset or boot ended in failure state @state (reset failed, boot
+ * failed): log the post code and what it means, or the timeout, and enter
+ * it with @err.  Locked.
+ */
+void mic_state_fail(struct mic_x100 *card, enum mic_state state,
+		    u32 postcode, int err)
+{
+	char pc[3] = "--";
+
+	mic_postcode_format(postcode, pc);
+	dev_err(card->hw->dev, "mic%d: %s: post code %s (%s)%s\n",
+		card->id, mic_state_name(state), pc,
+		mic_postcode_meaning(postcode),
+		err == -ETIMEDOUT ? ", timed out" : "");
+	mic_state_set(card, state, err);
+}
+
+/*
+ * Read the two registers every look at a resetting, booting or newly
+ * found card starts with: the post code and SCRATCH2.  False when either
+ * reads all-ones: the card fell off the bus.
+ */
+bool mic_card_responding(struct mic_x100 *card, u32 *postcode, u32 *scratch2)
+{
+	*postcode = mic_postcode_read(card);
+	*scratch2 = mic_rd(card, MIC_SCRATCH(2));
+	return *postcode != MIC_POSTCODE_LOST && *scratch2 != MIC_POSTCODE_LOST;
+}
+
+/*
+ * The start of every poll of a resetting or booting card (op work): a
+ * card that stopped responding is lost; one whose bootstrap (reset) or
+ * image (boot) set SCRATCH2 bit 0 enters @up.  True when that ended the
+ * poll, else *@postcode is the post code for the caller to judge.  Locked.
+ */
+bool mic_op_poll_done(struct mic_x100 *card, enum mic_state up,
+		      u32 *postcode)
+{
+	u32 scratch2;
+
+	lockdep_assert_held(&card->state_lock);
+
+	if (!mic_card_responding(card, postcode, &scratch2)) {
+		dev_err(card->hw->dev, "mic%d: card not responding while %s\n",
+			card->id, mic_state_name(card->state));
+		mic_state_lost(card);
+		return true;
+	}
+	if (scratch2 & MIC_SCRATCH2_READY) {
+		mic_state_enter_up(card, up);
+		return true;
+	}
+	return false;
+}
+
+/*
  * Enter ready or online: start DMA first so that no submit sees the new
  * state before the channels run.  If DMA cannot start, the card is not
  * usable: it goes to the matching failure state instead.
  */
-int mic_state_enter_up(struct micmem_card *card, enum mic_state state)
+int mic_state_enter_up(struct mic_x100 *card, enum mic_state state)
 {
 	int ret;
 
@@ -118,7 +177,7 @@ int mic_state_enter_up(struct micmem_card *card, enum mic_state state)
 }
 
 /* The card stopped answering: fail its DMA with -ENODEV, end any op. */
-void mic_state_lost(struct micmem_card *card)
+void mic_state_lost(struct mic_x100 *card)
 {
 	lockdep_assert_held(&card->state_lock);
 
@@ -135,7 +194,7 @@ void mic_state_lost(struct micmem_card *card)
  * a poll period of 0 written to a module parameter must not turn the
  * work into a busy loop.
  */
-void mic_state_schedule(struct micmem_card *card, unsigned int ms)
+void mic_state_schedule(struct mic_x100 *card, unsigned int ms)
 {
 	lockdep_assert_held(&card->state_lock);
 
@@ -146,8 +205,8 @@ void mic_state_schedule(struct micmem_card *card, unsigned int ms)
 
 void mic_op_work(struct work_struct *work)
 {
-	struct micmem_card *card = container_of(to_delayed_work(work),
-						struct micmem_card,
+	struct mic_x100 *card = container_of(to_delayed_work(work),
+						struct mic_x100,
 						mgmt.op_work);
 
 	mutex_lock(&card->state_lock);
@@ -160,7 +219,7 @@ void mic_op_work(struct work_struct *work)
 	mutex_unlock(&card->state_lock);
 }
 
-static void mic_health_arm(struct micmem_card *card)
+static void mic_health_arm(struct mic_x100 *card)
 {
 	unsigned int ms = READ_ONCE(health_ms);
 
@@ -169,7 +228,7 @@ static void mic_health_arm(struct micmem_card *card)
 			   msecs_to_jiffies(ms ? ms : 1000));
 }
 
-void mic_health_start(struct micmem_card *card)
+void mic_health_start(struct mic_x100 *card)
 {
 	mutex_lock(&card->state_lock);
 	if (!card->mgmt.removed)
@@ -185,8 +244,8 @@ void mic_health_start(struct micmem_card *card)
  */
 void mic_health_work(struct work_struct *work)
 {
-	struct micmem_card *card = container_of(to_delayed_work(work),
-						struct micmem_card,
+	struct mic_x100 *card = container_of(to_delayed_work(work),
+						struct mic_x100,
 						mgmt.health_work);
 
 	mutex_lock(&card->state_lock);

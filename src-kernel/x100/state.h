@@ -11,9 +11,10 @@
  *      v
  *   reset failed            any state --registers read all-ones--> lost
  *
- * card->state changes only under card->state_lock (a mutex, process
- * context: sysfs writes, the card's op and health works, probe and
- * remove).  Readers that only need a snapshot use READ_ONCE(card->state).
+ * card->state (struct mic_x100, card.h) changes only under
+ * card->state_lock (a mutex, process context: sysfs writes, the card's op
+ * and health works, probe and remove).  Readers that only need a snapshot
+ * use READ_ONCE(card->state).
  * Lock order: state_lock, then whatever mic_dma_start/stop take; the DMA
  * code never takes state_lock.
  */
@@ -22,8 +23,6 @@
 
 #include <linux/types.h>
 #include <linux/workqueue.h>
-
-struct micmem_card;
 
 enum mic_state {
 	MIC_STATE_READY,	/* bootstrap waits for an image ("12") */
@@ -46,7 +45,7 @@ enum mic_state {
  * @removed:	mic_x100_remove() ran: works stop, no more register access
  * @last_error:	0, or the -errno of the last reset or boot that failed
  * @memsize:	usable GDDR in bytes (SCRATCH0), read when the card is ready
- * @image:	path of the image of the last boot request, or NULL
+ * @image:	firmware name of the image of the last boot request, or NULL
  *
  * All fields are protected by card->state_lock except @removed and
  * @last_error, which sysfs may also read with READ_ONCE.
@@ -61,16 +60,5 @@ struct mic_mgmt {
 	u64 memsize;
 	char *image;
 };
-
-const char *mic_state_name(enum mic_state state);
-
-/*
- * DMA availability policy: 0 if the card may be attached and DMA
- * submitted (ready, online), else -EBUSY (booting, resetting), -EIO (boot
- * failed, reset failed) or -ENODEV (lost or removed).  Lockless: the DMA
- * code calls it under its channel lock, and the state code changes the
- * state before it calls mic_dma_stop(), which takes that lock.
- */
-int mic_state_dma_check(struct micmem_card *card);
 
 #endif /* _MICMEM_X100_STATE_H */

@@ -71,7 +71,8 @@ static void usage(FILE *f)
 		"usage: %s [options] COMMAND [ARGS] [CARD...]\n"
 		"commands:\n"
 		"  status              state, post code, stepping, memory, image\n"
-		"  boot IMAGE          boot an ELF image on ready cards, wait for online\n"
+		"  boot IMAGE          boot ELF image IMAGE (a firmware name: a file in\n"
+		"                      /lib/firmware) on ready cards, wait for online\n"
 		"  reset               reset cards, wait for ready (-f: reset:force)\n"
 		"  shutdown            stop the card OS and reset to ready\n"
 		"  wait STATE [SECS]   wait until the cards are in STATE\n"
@@ -525,21 +526,17 @@ int main(int argc, char **argv)
 	}
 
 	if (!strcmp(cmd, "boot")) {
-		char image[PATH_MAX], line[PATH_MAX + 16];
+		char line[PATH_MAX + 16];
 
 		if (argc < 1) {
 			err("boot: IMAGE missing");
 			return EXIT_USAGE;
 		}
-		/* the driver opens the path itself: make it absolute */
-		if (!realpath(argv[0], image)) {
-			err("%s: %s", argv[0], strerror(errno));
-			return EXIT_FAILED;
-		}
 		ret = select_cards(argc - 1, argv + 1);
 		if (ret)
 			return ret;
-		snprintf(line, sizeof(line), "boot:elf:%s", image);
+		/* a firmware name: the driver loads it with request_firmware() */
+		snprintf(line, sizeof(line), "boot:elf:%s", argv[0]);
 		deadline = now() + timeout;
 		return run_op("boot", line, "booting", "online", 0, wait,
 			      deadline);

@@ -9,7 +9,7 @@
 #   lint.sh rt         SRCROOT OUTDIR RT_KDIR   W=1 build against PREEMPT_RT
 #   lint.sh hwdoc      SRCROOT                  citations of doc/x100-hardware.md
 #
-# KDIR "auto" is the VM's cloud kernel (tests/vm/vm-kernel.sh), RT_KDIR
+# KDIR "auto" is the VM's cloud kernel (scripts/kernel.sh), RT_KDIR
 # "auto" the newest installed Debian -rt-amd64 headers.  Any warning fails.
 # Missing prerequisites exit 77 (meson: skipped), or 1 when CI is set.
 # Exit code protocol; the offending lines are printed.
@@ -58,8 +58,8 @@ build_clean() {
 find_kdir() {
 	local kdir=$1
 	if [ "$kdir" = auto ]; then
-		# shellcheck source=tests/vm/vm-kernel.sh
-		. "$src/tests/vm/vm-kernel.sh"
+		# shellcheck source=scripts/kernel.sh
+		. "$src/scripts/kernel.sh"
 		vm_find_kernel || missing "Debian cloud kernel headers (apt-get install linux-image-cloud-amd64 linux-headers-cloud-amd64)"
 		kdir=$vm_kdir
 	fi

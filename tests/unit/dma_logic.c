@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * dma_logic: the DMA path's pure logic, compiled for the host from the
- * driver's own sources: descriptor encoding (x100/desc.h), ring index
+ * driver's own sources: descriptor encoding (include/x100/desc.h), ring index
  * arithmetic, splitting transfers into descriptors (x100/split.c),
- * transfer validation (core/xfer.h) and the SMPT window (x100/smpt.h).
+ * transfer validation (core/xfer.h), the SMPT window (x100/smpt.h) and
+ * the hang check's progress test (x100/hang.h).
  */
 #include <stdlib.h>
 
 #include "tap.h"
-#include "../../src-kernel/x100/desc.h"
+#include "../../src-kernel/include/x100/desc.h"
+#include "../../src-kernel/x100/hang.h"
 #include "../../src-kernel/x100/smpt.h"
 #include "../../src-kernel/x100/split.h"
 #include "../../src-kernel/core/xfer.h"
@@ -355,6 +357,51 @@ TEST(smpt_window_addresses)
 	EXPECT_EQ(mic_smpt_card_addr(~0ULL - 4095, 4096, &a), -ERANGE);
 	/* the identity map programs entry i with host page i */
 	EXPECT_EQ(MIC_SMPT_ENTRY(5ULL << 34), 5 << 2);
+}
+
+/* DSTAT's completion count as the engine reports it, tail slot @tail */
+#define DSTAT(tail)	((u32)(tail))
+
+TEST(hang_check_needs_two_still_looks)
+{
+	struct mic_dma_hang h = { 0 };
+
+	/* the first look of a busy period only records */
+	EXPECT_FALSE(mic_dma_hang_check(&h, DSTAT(914), 711898));
+	/* nothing moved since: hung */
+	EXPECT_TRUE(mic_dma_hang_check(&h, DSTAT(914), 711898));
+	/* the reset started a new period: the next look records again */
+	EXPECT_FALSE(mic_dma_hang_check(&h, DSTAT(914), 711898));
+	/* a restart (submit, idle) forgets what was seen */
+	mic_dma_hang_restart(&h);
+	EXPECT_FALSE(mic_dma_hang_check(&h, DSTAT(914), 711898));
+}
+
+TEST(hang_check_sees_either_value_move)
+{
+	struct mic_dma_hang h = { 0 };
+
+	EXPECT_FALSE(mic_dma_hang_check(&h, DSTAT(100), 40));
+	EXPECT_FALSE(mic_dma_hang_check(&h, DSTAT(101), 40));	/* DSTAT */
+	EXPECT_FALSE(mic_dma_hang_check(&h, DSTAT(101), 42));	/* seq */
+	EXPECT_TRUE(mic_dma_hang_check(&h, DSTAT(101), 42));
+}
+
+/*
+ * The review's collision (defect 1): three parts of 4, 4 and 14
+ * descriptors move the tail 914 -> 936 while the completion word goes
+ * 711898 -> 711904.  DSTAT ^ seq, the old fingerprint, is the same for
+ * both looks; the channel made progress and must not be reset.
+ */
+TEST(hang_check_progress_with_equal_xor)
+{
+	struct mic_dma_hang h = { 0 };
+
+	ASSERT_EQ(DSTAT(914) ^ 711898U, DSTAT(936) ^ 711904U);
+	EXPECT_FALSE(mic_dma_hang_check(&h, DSTAT(914), 711898));
+	EXPECT_FALSE(mic_dma_hang_check(&h, DSTAT(936), 711904));
+	/* and it still counts as hung once both stay */
+	EXPECT_TRUE(mic_dma_hang_check(&h, DSTAT(936), 711904));
 }
 
 TEST_MAIN()

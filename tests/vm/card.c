@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE
 #include <poll.h>
+#include <sys/stat.h>
 
 #include "card_util.h"
 
@@ -119,12 +120,16 @@ TEST(commands_refused_with_errno)
 	card_to_ready(0);
 	boots = knob(0, "boots");
 	snprintf(image, sizeof(image), "%s", card_attr(0, "image"));
-	write_file("/tmp/empty", "", 0);
+	write_file(FIRMWARE_DIR "/micmem-empty", "", 0);
+	if (mkdir(FIRMWARE_DIR "/micmem-dir", 0755))
+		ASSERT_EQ(errno, EEXIST);
 
-	EXPECT_EQ(card_state_cmd(0, "boot:elf:/no/such/image"), -ENOENT);
+	/* image names are firmware names, looked up in /lib/firmware */
+	EXPECT_EQ(card_state_cmd(0, "boot:elf:no-such-image"), -ENOENT);
+	EXPECT_EQ(card_state_cmd(0, "boot:elf:/bin/busybox"), -ENOENT);
 	EXPECT_EQ(card_state_cmd(0, "boot:elf:"), -EINVAL);
-	EXPECT_EQ(card_state_cmd(0, "boot:elf:/tmp/empty"), -EINVAL);
-	EXPECT_EQ(card_state_cmd(0, "boot:elf:/tmp"), -EISDIR);
+	EXPECT_EQ(card_state_cmd(0, "boot:elf:micmem-empty"), -EINVAL);
+	EXPECT_EQ(card_state_cmd(0, "boot:elf:micmem-dir"), -EINVAL);
 	EXPECT_EQ(card_state_cmd(0, "boot:linux:/bin/busybox"), -EOPNOTSUPP);
 	EXPECT_EQ(card_state_cmd(0, "boot:flash"), -EOPNOTSUPP);
 	EXPECT_EQ(card_state_cmd(0, "start"), -EINVAL);
@@ -180,14 +185,15 @@ TEST(boot_of_a_non_elf_file_fails)
 	fast_params();
 	card_to_ready(0);
 	rejected = knob(0, "images_rejected");
-	write_file("/tmp/not-elf", "#!/bin/sh\necho this is no ELF image\n", 37);
+	write_file(FIRMWARE_DIR "/micmem-not-elf",
+		   "#!/bin/sh\necho this is no ELF image\n", 37);
 
 	/* the driver does not judge images: the card's bootstrap does */
-	card_boot(0, "/tmp/not-elf");
+	card_boot(0, "micmem-not-elf");
 	ASSERT_EQ(card_state_wait(0, "boot failed", 3000), 0);
 	EXPECT_EQ(card_attr_ll(0, "last_error"), -ENOEXEC);
 	EXPECT_STREQ(card_attr(0, "post_code"), "nA");
-	EXPECT_STREQ(card_attr(0, "image"), "/tmp/not-elf");
+	EXPECT_STREQ(card_attr(0, "image"), "micmem-not-elf");
 	EXPECT_EQ(knob(0, "images_rejected"), rejected + 1);
 
 	/* boot failed: booting again needs a reset first */

@@ -88,8 +88,8 @@ TEST(attach_and_submit_follow_the_state)
 	dma_roundtrip(&d, 0, 2);		/* the fd stayed attached */
 
 	/* boot failed */
-	write_file("/tmp/not-elf", "not an ELF file", 15);
-	card_boot(0, "/tmp/not-elf");
+	write_file(FIRMWARE_DIR "/micmem-not-elf", "not an ELF file", 15);
+	card_boot(0, "micmem-not-elf");
 	ASSERT_EQ(card_state_wait(0, "boot failed", 3000), 0);
 	expect_refused(&d, 0, EIO);
 

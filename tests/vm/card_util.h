@@ -16,7 +16,9 @@
 #include "tap.h"
 #include "dma_util.h"
 
-#define CARD_IMAGE	"/bin/micmem-test.elf"
+/* firmware name: the VM runner puts the image into /lib/firmware */
+#define CARD_IMAGE	"micmem-test.elf"
+#define FIRMWARE_DIR	"/lib/firmware"
 
 static inline void card_path(int n, const char *attr, char *buf, size_t len)
 {

@@ -6,8 +6,9 @@
  *
  * The test drives channel 2, which the driver leaves alone, through the
  * sim's peek/poke knobs, with its ring in card memory (DRAR_HI.SYS clear).
- * The descriptors are encoded here independently of x100/desc.h, from the
- * table in doc/x100-hardware.md C.2, put in card memory with the driver's DMA.
+ * The descriptors are encoded here independently of include/x100/desc.h,
+ * from the table in doc/x100-hardware.md C.2, and put in card memory with
+ * the driver's DMA.
  */
 #include <stdlib.h>
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * micctl: the tool against two simulated cards (vm-run 'cards': 2, with
- * /bin/micctl and /bin/micmem-test.elf): the full boot/reset/boot cycle,
- * every exit code, and the failure modes as a script sees them.  DMA is
+ * /bin/micctl and /lib/firmware/micmem-test.elf): the full
+ * boot/reset/boot cycle, every exit code, and the failure modes as a script sees them.  DMA is
  * checked after each boot when the driver offers it.
  */
 #define _GNU_SOURCE
@@ -94,7 +94,7 @@ TEST(full_cycle_with_micctl)
 			dma_roundtrip(&d, n, 2);
 	}
 
-	/* relative image path: micctl makes it absolute for the driver */
+	/* the image is a firmware name, whatever the working directory */
 	ASSERT_EQ(chdir("/bin"), 0);
 	ASSERT_EQ(micctl("boot micmem-test.elf mic0 1"), 0);
 	for (n = 0; n < 2; n++) {
@@ -126,8 +126,8 @@ TEST(reset_of_a_ready_card_succeeds)
 TEST(boot_of_a_non_elf_file_fails)
 {
 	all_ready();
-	write_file("/tmp/not-elf", "just text\n", 10);
-	ASSERT_EQ(micctl("boot /tmp/not-elf mic1"), 1);
+	write_file(FIRMWARE_DIR "/micmem-not-elf", "just text\n", 10);
+	ASSERT_EQ(micctl("boot micmem-not-elf mic1"), 1);
 	EXPECT_OUT("mic1: boot failed: Exec format error\n");
 	EXPECT_STREQ(card_attr(1, "state"), "boot failed");
 	ASSERT_EQ(micctl("status mic1"), 0);
@@ -232,7 +232,8 @@ TEST(usage_errors)
 	EXPECT_EQ(micctl("status 2147483646"), 4);
 	EXPECT_EQ(micctl("status mic7"), 4);
 	EXPECT_OUT("no card mic7");
-	EXPECT_EQ(micctl("boot /no/such/image"), 1);
+	EXPECT_EQ(micctl("boot no-such-image"), 1);
+	EXPECT_OUT("No such file or directory");
 	EXPECT_EQ(micctl("-h"), 0);
 	EXPECT_OUT("exit status: 0 ok, 1 failed, 2 usage, 3 timeout, 4 no such card");
 	EXPECT_EQ(micctl("status"), 0);

@@ -27,7 +27,7 @@
 #define CTRL_PATH	"/dev/" MICMEM_CTRL_NODE
 #define SIM_KO		"/lib/modules/micmem_sim.ko"
 
-/* Register offsets (src-kernel/x100/regs.h) */
+/* Register offsets (src-kernel/include/x100/regs.h) */
 #define POSTCODE	0x0242c
 #define SICR0		0x19004
 #define SICE0		0x1900c

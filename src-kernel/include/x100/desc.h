@@ -82,7 +82,7 @@ static inline u64 mic_desc_memcopy_len(const struct mic_desc *d)
  * Store the 64-bit @value at @dst once every earlier descriptor of the
  * channel has completed; with @intr the channel interrupt follows.  The
  * KNC erratum (doc/x100-hardware.md C.8 #2): an interrupting STATUS must be
- * preceded by a non-interrupting one; the driver always emits the pair.
+ * preceded by a non-interrupting one; x100/dma_submit.c always emits the pair.
  */
 static inline struct mic_desc mic_desc_status(u64 value, u64 dst, bool intr)
 {

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
-# Sourced: find the kernel the test VM boots and the headers that match it.
+# Sourced: find the kernel the test VM boots and the headers that match it
+# (kbuild.sh builds the modules against them, the VM runner boots it).
 # Never the host's `uname -r`: the VM runs Debian's cloud kernel.
 #
 # Sets vm_kver, vm_kernel (the image to boot), vm_kdir (headers/build dir),

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The DMA user interface of /dev/mic/ctrl: attaching cards to an fd
- * (attach.c), submitting batches and their tickets (submit.c), waiting and
- * poll() (wait.c).  doc/uapi.md is the user's manual.
+ * An fd's batches and tickets: the DMA user interface of /dev/mic/ctrl.
+ * Attaching cards to an fd (attach.c), submitting batches and their
+ * tickets (submit.c), waiting and poll() (wait.c).  doc/uapi.md is the
+ * user's manual; the channels behind a batch are x100's (x100/x100.h).
  *
  * Objects and who holds them:
  *  - struct micmem_fd_dma: one per open file, outlives it while batches of
@@ -25,8 +26,8 @@
  *    attachment and card removal.  Taken after micmem_fd_dma.attach_lock.
  * No lock is shared between fds on the submit, completion or wait paths.
  */
-#ifndef _MICMEM_CORE_DMA_H
-#define _MICMEM_CORE_DMA_H
+#ifndef _MICMEM_CORE_BATCH_H
+#define _MICMEM_CORE_BATCH_H
 
 #include <linux/kref.h>
 #include <linux/list.h>
@@ -38,7 +39,7 @@
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 
-#include "../x100/dma.h"
+#include "../x100/x100.h"
 
 struct micmem_card;
 struct micmem_ctx;
@@ -50,7 +51,7 @@ struct micmem_attachment {
 	struct micmem_pool *pool;
 	struct device *dev;		/* the device the chunks are mapped for */
 	dma_addr_t *bus;		/* bus address of each pool chunk */
-	u64 *chunk_addr;		/* its card-side (SMPT window) address */
+	u64 *chunk_addr;		/* its card-side address */
 	bool mapped;			/* under card->attach_lock */
 	struct list_head card_node;	/* card->attachments */
 };
@@ -109,4 +110,4 @@ void micmem_fd_dma_put(struct micmem_fd_dma *fd);
 long micmem_ioctl_wait(struct micmem_ctx *ctx, void __user *arg);
 __poll_t micmem_dma_poll(struct file *file, poll_table *pt);
 
-#endif /* _MICMEM_CORE_DMA_H */
+#endif /* _MICMEM_CORE_BATCH_H */

@@ -13,10 +13,7 @@
 
 #include <linux/bits.h>
 
-/* BARs */
-#define MIC_X100_APER_BAR		0
-#define MIC_X100_MMIO_BAR		4
-#define MIC_X100_MMIO_SIZE		0x20000
+/* The BARs (aperture, MMIO and its size) are in ../micmem_hw.h. */
 
 /* Blocks inside the MMIO BAR */
 #define MIC_DBOX_BASE			0x00000

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /sys/class/mic/micN attributes.  doc/sysfs-class-mic documents each one.
+ * /sys/class/mic/micN attributes: card identity and management here, DMA
+ * in dma_sysfs.c.  doc/sysfs-class-mic documents each one.  The core
+ * creates the class device with the struct mic_x100 as drvdata.
  *
  * The class device is created after mic_x100_probe() and removed after
- * mic_x100_remove(), so the card-management state is always initialised
- * here; after removal the callbacks find mgmt.removed and return -ENODEV.
+ * mic_x100_remove(), and the struct mic_x100 is freed after both, so the
+ * card-management state is always initialised here; after removal the
+ * callbacks find mgmt.removed and return -ENODEV.
  */
 #include <linux/device.h>
 #include <linux/mutex.h>
@@ -12,8 +15,8 @@
 #include <linux/string.h>
 #include <linux/sysfs.h>
 
-#include "micmem.h"
-#include "../x100/x100.h"
+#include "mgmt.h"
+#include "x100.h"
 
 static ssize_t family_show(struct device *dev, struct device_attribute *attr,
 			   char *buf)
@@ -25,20 +28,18 @@ static DEVICE_ATTR_RO(family);
 static ssize_t bus_show(struct device *dev, struct device_attribute *attr,
 			char *buf)
 {
-	struct micmem_card *card = dev_get_drvdata(dev);
+	struct mic_x100 *card = dev_get_drvdata(dev);
 
-	return sysfs_emit(buf, "%s\n", card->hw ? card->hw->bus : "none");
+	return sysfs_emit(buf, "%s\n", card->hw->bus);
 }
 static DEVICE_ATTR_RO(bus);
 
 static ssize_t stepping_show(struct device *dev, struct device_attribute *attr,
 			     char *buf)
 {
-	struct micmem_card *card = dev_get_drvdata(dev);
-	const char *name = NULL;
+	struct mic_x100 *card = dev_get_drvdata(dev);
+	const char *name = mic_stepping_name(card->hw->revision);
 
-	if (card->hw)
-		name = mic_stepping_name(card->hw->revision);
 	return sysfs_emit(buf, "%s\n", name ? name : "unknown");
 }
 static DEVICE_ATTR_RO(stepping);
@@ -46,20 +47,21 @@ static DEVICE_ATTR_RO(stepping);
 static ssize_t state_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
 {
-	struct micmem_card *card = dev_get_drvdata(dev);
+	struct mic_x100 *card = dev_get_drvdata(dev);
 
 	return sysfs_emit(buf, "%s\n", mic_state_name(READ_ONCE(card->state)));
 }
 
 /*
- * Commands, as the historical driver accepted them: "boot:elf:<path>",
- * "reset", "reset:force", "shutdown".  Other boot modes of the old driver
- * (linux, flash) are recognised and refused with -EOPNOTSUPP.
+ * Commands, as the historical driver accepted them: "boot:elf:<name>"
+ * (<name> a firmware name), "reset", "reset:force", "shutdown".  Other
+ * boot modes of the old driver (linux, flash) are recognised and refused
+ * with -EOPNOTSUPP.
  */
 static ssize_t state_store(struct device *dev, struct device_attribute *attr,
 			   const char *buf, size_t count)
 {
-	struct micmem_card *card = dev_get_drvdata(dev);
+	struct mic_x100 *card = dev_get_drvdata(dev);
 	size_t len = count;
 	char *cmd;
 	int ret;
@@ -91,7 +93,7 @@ static DEVICE_ATTR_RW(state);
 static ssize_t post_code_show(struct device *dev,
 			      struct device_attribute *attr, char *buf)
 {
-	struct micmem_card *card = dev_get_drvdata(dev);
+	struct mic_x100 *card = dev_get_drvdata(dev);
 	char code[3];
 	int ret;
 
@@ -107,7 +109,7 @@ static DEVICE_ATTR_RO(post_code);
 static ssize_t memsize_show(struct device *dev, struct device_attribute *attr,
 			    char *buf)
 {
-	struct micmem_card *card = dev_get_drvdata(dev);
+	struct mic_x100 *card = dev_get_drvdata(dev);
 
 	return sysfs_emit(buf, "%llu\n", READ_ONCE(card->mgmt.memsize) >> 10);
 }
@@ -116,7 +118,7 @@ static DEVICE_ATTR_RO(memsize);
 static ssize_t last_error_show(struct device *dev,
 			       struct device_attribute *attr, char *buf)
 {
-	struct micmem_card *card = dev_get_drvdata(dev);
+	struct mic_x100 *card = dev_get_drvdata(dev);
 
 	return sysfs_emit(buf, "%d\n", READ_ONCE(card->mgmt.last_error));
 }
@@ -125,7 +127,7 @@ static DEVICE_ATTR_RO(last_error);
 static ssize_t image_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
 {
-	struct micmem_card *card = dev_get_drvdata(dev);
+	struct mic_x100 *card = dev_get_drvdata(dev);
 	ssize_t ret;
 
 	mutex_lock(&card->state_lock);
@@ -135,7 +137,7 @@ static ssize_t image_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(image);
 
-static struct attribute *micmem_card_attrs[] = {
+static struct attribute *mic_x100_attrs[] = {
 	&dev_attr_family.attr,
 	&dev_attr_bus.attr,
 	&dev_attr_stepping.attr,
@@ -147,12 +149,12 @@ static struct attribute *micmem_card_attrs[] = {
 	NULL,
 };
 
-static const struct attribute_group micmem_card_group = {
-	.attrs = micmem_card_attrs,
+static const struct attribute_group mic_x100_group = {
+	.attrs = mic_x100_attrs,
 };
 
-const struct attribute_group *micmem_card_groups[] = {
-	&micmem_card_group,
+const struct attribute_group *mic_x100_groups[] = {
+	&mic_x100_group,
 	&mic_dma_attr_group,
 	&mic_dma_ch0_group,
 	&mic_dma_ch1_group,
