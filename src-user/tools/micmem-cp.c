@@ -177,7 +177,7 @@ static int check_card(struct cp *cp)
 	}
 	st = micmem_card_state_parse(ci.state);
 	if (st != MICMEM_CARD_READY && st != MICMEM_CARD_ONLINE) {
-		cp_err("mic%" PRIu32 ": card is %s: no DMA until it is ready or online",
+		cp_err("mic%" PRIu32 ": card is in state \"%s\": no DMA until it is ready or online",
 			 cp->card, ci.state);
 		return EXIT_NOTREADY;
 	}
@@ -258,9 +258,9 @@ static int file_read(struct cp *cp, void *buf, uint64_t n, uint64_t off)
 	return 0;
 }
 
-/* Write @n bytes of @buf at @off; 0 or -1 with errno. */
+/* Write @n bytes of @buf at @off; 0 or -1 with errno, *@at where. */
 static int file_write(struct cp *cp, const void *buf, uint64_t n,
-		      uint64_t off)
+		      uint64_t off, uint64_t *at)
 {
 	uint64_t put = 0;
 	ssize_t r;
@@ -269,6 +269,7 @@ static int file_write(struct cp *cp, const void *buf, uint64_t n,
 	if (cp->direct && n % IO_ALIGN && drop_direct(cp))
 		return -1;
 	while (put < n) {
+		*at = off + put;
 		r = pwrite(cp->fd, (const char *)buf + put, n - put,
 			   (off_t)(off + put));
 		if (r < 0 && errno == EINVAL && cp->direct) {
@@ -515,9 +516,11 @@ static int copy_from_card(struct cp *cp, sink_fn sink, void *arg)
 static int sink_write(struct cp *cp, const unsigned char *buf, uint64_t off,
 		      uint64_t n, void *arg __attribute__((unused)))
 {
-	if (file_write(cp, buf, n, off)) {
+	uint64_t at = off;
+
+	if (file_write(cp, buf, n, off, &at)) {
 		cp_err("%s: write failed at byte %" PRIu64 ": %s", cp->file,
-			 off, strerror(errno));
+		       at, strerror(errno));
 		return EXIT_FAILED;
 	}
 	return EXIT_OK;
