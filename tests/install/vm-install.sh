@@ -69,7 +69,7 @@ export mok_signing_key=$dest/mok.key mok_certificate=$dest/mok.pub
 mkdir -p "$dest/dkms"
 dkms add -m micmem -v "$version" "${tree[@]}" > "$log" 2>&1 ||
 	bail "dkms add failed: $(tail -n 5 "$log" | tr '\n' ' ')"
-dkms build -m micmem -v "$version" -k "$vm_kver" --kernelsourcedir "$vm_kdir" \
+dkms build -m micmem -v "$version" -k "$vm_kver" --kernelsourcedir "$vm_kdir" -j "$(nproc)" \
 	"${tree[@]}" > "$log" 2>&1 || {
 	cat "$log" "$dest/dkms/micmem/$version/build/make.log" 2> /dev/null | sed 's/^/# /'
 	bail "dkms build failed"
