@@ -658,9 +658,10 @@ static int setup_dma(struct cp *cp, unsigned char *keep)
 	}
 	/*
 	 * Fault the whole pool in now: O_DIRECT pins the pages it reads into
-	 * or writes from, and on 6.1 that fails for pool pages the CPU never
-	 * touched (found by tests/vm/micmem_cp o_direct_on_ext2; micmem-cp
-	 * would then fall back to buffered I/O for good).
+	 * or writes from, and that fails with EFAULT for a 2 MiB chunk the
+	 * CPU never touched (seen on 6.1 with ext2: get_user_pages does not
+	 * fault the pool's mapping in itself); micmem-cp would then fall back
+	 * to buffered I/O for good.
 	 */
 	for (off = 0; off < cp->o.pool; off += 4096)
 		cp->pool[off] = 0;
