@@ -491,6 +491,32 @@ static bool sim_dma_fail(struct sim_card *card, struct sim_dma_chan *chan,
 	       (err & ~__sim_reg_get(card, MIC_DCHERRMSK(ch)));
 }
 
+/*
+ * corrupt_next: flip bit 0 of the first destination byte of a MEMCOPY
+ * just executed, before its completion is visible (test data corruption
+ * on the wire, e.g. for a verifying copy).
+ */
+static void sim_dma_corrupt(struct sim_card *card,
+			    const struct sim_dma_snap *snap,
+			    const struct mic_desc *d)
+{
+	u64 dst = mic_desc_memcopy_dst(d);
+	bool hit = false;
+	u8 b;
+
+	spin_lock_irq(&card->reg_lock);
+	if (card->dma.corrupt_next) {
+		card->dma.corrupt_next--;
+		card->dma.injected_corrupt++;
+		hit = true;
+	}
+	spin_unlock_irq(&card->reg_lock);
+	if (!hit || sim_dma_access(card, snap->smpt, dst, &b, 1, false))
+		return;
+	b ^= 0x01;
+	sim_dma_access(card, snap->smpt, dst, &b, 1, true);
+}
+
 static void sim_dma_work(struct work_struct *work)
 {
 	struct sim_dma_chan *chan = container_of(work, struct sim_dma_chan,
@@ -526,6 +552,8 @@ static void sim_dma_work(struct work_struct *work)
 					     sizeof(d), false);
 		if (!err && !snap->inject)
 			err = sim_dma_exec(chan, snap, &d, &intr, &bytes);
+		if (!err && mic_desc_type(&d) == MIC_DESC_MEMCOPY)
+			sim_dma_corrupt(card, snap, &d);
 
 		spin_lock_irq(&card->reg_lock);
 		if (err)
@@ -627,9 +655,11 @@ static const struct sim_knob sim_dma_knobs[] = {
 	SIM_DMA_KNOB_U32(fail_next),
 	SIM_DMA_KNOB_U32(fail_skip),
 	SIM_DMA_KNOB_U32(drop_irq),
+	SIM_DMA_KNOB_U32(corrupt_next),
 	SIM_DMA_COUNTER("injected_stall", injected_stall),
 	SIM_DMA_COUNTER("injected_fail", injected_fail),
 	SIM_DMA_COUNTER("injected_drop_irq", injected_drop_irq),
+	SIM_DMA_COUNTER("injected_corrupt", injected_corrupt),
 	SIM_DMA_COUNTER("dma_nop", nop),
 	SIM_DMA_COUNTER("dma_memcopy", memcopy),
 	SIM_DMA_COUNTER("dma_status", status),

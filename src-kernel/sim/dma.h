@@ -63,9 +63,11 @@ struct sim_dma {
 	u32 fail_next;			/* knob: descriptors that will fail */
 	u32 fail_skip;			/* knob: good ones before they do */
 	u32 drop_irq;			/* knob: interrupts to lose */
+	u32 corrupt_next;		/* knob: MEMCOPYs to corrupt */
 	u64 injected_stall;
 	u64 injected_fail;
 	u64 injected_drop_irq;
+	u64 injected_corrupt;
 
 	u64 nop;			/* descriptors executed, by type */
 	u64 memcopy;

@@ -17,7 +17,7 @@
 
 #include "internal.h"
 
-static const char *micmem_sysfs_root(void)
+const char *micmem_sysfs_root(void)
 {
 	const char *root = secure_getenv("MICMEM_SYSFS");
 
@@ -90,7 +90,7 @@ MICMEM_API int micmem_card_list(uint32_t *cards, unsigned int max)
 }
 
 /* Path of @attr ("" for the directory) of micN; -ENAMETOOLONG if cut. */
-static int micmem_card_path(char *buf, size_t len, uint32_t card,
+int micmem_card_path(char *buf, size_t len, uint32_t card,
 			    const char *attr)
 {
 	int n = snprintf(buf, len, "%s/mic%" PRIu32 "%s%s",
@@ -99,7 +99,7 @@ static int micmem_card_path(char *buf, size_t len, uint32_t card,
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-static int micmem_card_exists(uint32_t card)
+int micmem_card_exists(uint32_t card)
 {
 	char path[PATH_MAX];
 	struct stat st;
@@ -117,8 +117,8 @@ static int micmem_card_exists(uint32_t card)
  * Attribute @attr of micN into @buf without its newline.  -ENOENT when
  * the card has no such attribute, -ENODEV when the card is gone.
  */
-static int micmem_card_read(uint32_t card, const char *attr, char *buf,
-			    size_t len)
+int micmem_card_read(uint32_t card, const char *attr, char *buf,
+		     size_t len)
 {
 	char path[PATH_MAX];
 	ssize_t n;

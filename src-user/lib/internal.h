@@ -8,6 +8,7 @@
 #define LIBMICMEM_INTERNAL_H
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
 
@@ -25,5 +26,14 @@ static inline int micmem_ioctl(const struct micmem *m, unsigned long cmd,
 {
 	return ioctl(m->fd, cmd, arg) < 0 ? -errno : 0;
 }
+
+/* card.c: /sys/class/mic, or MICMEM_SYSFS */
+const char *micmem_sysfs_root(void);
+/* Path of @attr ("" for the directory) of micN; -ENAMETOOLONG if cut. */
+int micmem_card_path(char *buf, size_t len, uint32_t card, const char *attr);
+/* 0 when micN exists, -ENODEV when not. */
+int micmem_card_exists(uint32_t card);
+/* @attr of micN into @buf without trailing blanks; -ENODEV: card gone. */
+int micmem_card_read(uint32_t card, const char *attr, char *buf, size_t len);
 
 #endif /* LIBMICMEM_INTERNAL_H */

@@ -37,6 +37,7 @@
 #ifndef LIBMICMEM_H
 #define LIBMICMEM_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <linux/micmem.h>
@@ -53,7 +54,7 @@ extern "C" {
 
 /* Version of the library this header belongs to. */
 #define MICMEM_LIB_VERSION_MAJOR	0
-#define MICMEM_LIB_VERSION_MINOR	1
+#define MICMEM_LIB_VERSION_MINOR	2
 #define MICMEM_LIB_VERSION_PATCH	0
 
 /**
@@ -439,6 +440,125 @@ struct micmem_chan_stats {
  */
 MICMEM_API int micmem_chan_stats(uint32_t card, unsigned int channel,
 				 struct micmem_chan_stats *stats);
+
+/* ------------------------------------------------------------------ */
+/* Card state (sysfs, since 0.2)                                       */
+/*
+ * The card state machine of doc/sysfs-class-mic through its "state"
+ * attribute.  The commands return as soon as the driver accepted them;
+ * micmem_card_wait_state() waits for the outcome.  Writing "state" needs
+ * root (the attribute is 0644).
+ */
+
+/* The states of a card; "state" shows their names. */
+enum micmem_card_state {
+	MICMEM_CARD_READY = 0,		/* "ready": waits for an image; DMA */
+	MICMEM_CARD_BOOTING = 1,	/* "booting" */
+	MICMEM_CARD_ONLINE = 2,		/* "online": the image runs; DMA */
+	MICMEM_CARD_BOOT_FAILED = 3,	/* "boot failed" */
+	MICMEM_CARD_RESETTING = 4,	/* "resetting" */
+	MICMEM_CARD_RESET_FAILED = 5,	/* "reset failed" */
+	MICMEM_CARD_LOST = 6,		/* "lost": the card does not respond */
+};
+#define MICMEM_CARD_NR_STATES		7
+/* A set of states for micmem_card_wait_state(). */
+#define MICMEM_CARD_STATE_BIT(s)	(1U << (s))
+#define MICMEM_CARD_ALL_STATES		((1U << MICMEM_CARD_NR_STATES) - 1)
+
+/* micmem_card_reset() flags */
+#define MICMEM_CARD_RESET_FORCE		(1U << 0) /* "reset:force" */
+
+/**
+ * micmem_card_state() - the state card micN is in now
+ * @card:	N
+ *
+ * Returns a MICMEM_CARD_* state (>= 0), -ENODEV (no such card), -EPROTO
+ * (a state this library does not know), or another -errno of reading it.
+ */
+MICMEM_API int micmem_card_state(uint32_t card);
+
+/**
+ * micmem_card_state_name() - the name "state" shows for @state
+ * @state:	MICMEM_CARD_*
+ *
+ * Returns a static string ("ready", "boot failed", ...), or NULL when
+ * @state is not a state.
+ */
+MICMEM_API const char *micmem_card_state_name(int state);
+
+/**
+ * micmem_card_state_parse() - a state from its name
+ * @name:	"ready", "boot failed", ...; '_' or '-' may stand for the
+ *		space ("boot_failed")
+ *
+ * Returns the MICMEM_CARD_* state or -EINVAL (@name NULL or no state).
+ */
+MICMEM_API int micmem_card_state_parse(const char *name);
+
+/**
+ * micmem_card_boot() - boot an image on a ready card
+ * @card:	N
+ * @image:	names the image for the driver; passed as it is in
+ *		"boot:elf:<image>" (the driver decides how to find it)
+ *
+ * Returns 0 once the driver started the boot (the card is booting), or
+ * the driver's errno: -EBUSY (booting, resetting or online), -EIO (a
+ * failed state: reset first), -ENODEV (no such card, or lost), -ENOENT,
+ * -EACCES, -EISDIR, -EINVAL, -EFBIG (the image), -E2BIG (@image longer
+ * than a sysfs write), -EACCES/-EPERM (not root); -EINVAL when @image is
+ * NULL or empty.
+ */
+MICMEM_API int micmem_card_boot(uint32_t card, const char *image);
+
+/**
+ * micmem_card_reset() - reset a card back to ready
+ * @card:	N
+ * @flags:	0 or MICMEM_CARD_RESET_FORCE (reset in any state, even a
+ *		ready, booting, resetting or lost card)
+ *
+ * Returns 0 once the reset started (the card is resetting), -EINVAL
+ * (unknown @flags), or the driver's errno: -EALREADY (ready already,
+ * without the force flag), -EBUSY (booting or resetting), -ENODEV.
+ */
+MICMEM_API int micmem_card_reset(uint32_t card, unsigned int flags);
+
+/**
+ * micmem_card_shutdown() - stop the card's OS (a reset back to ready)
+ * @card:	N
+ *
+ * Returns 0 (also on a ready card, where nothing happens) or the
+ * driver's errno: -EBUSY (booting or resetting), -ENODEV.
+ */
+MICMEM_API int micmem_card_shutdown(uint32_t card);
+
+/**
+ * micmem_card_wait_state() - wait until a card is in one of @states
+ * @card:	N
+ * @states:	a set of MICMEM_CARD_STATE_BIT(MICMEM_CARD_*)
+ * @deadline_ns: CLOCK_MONOTONIC in ns (micmem_deadline_ns()), or
+ *		MICMEM_WAIT_NO_BLOCK (just look), MICMEM_WAIT_FOREVER
+ *
+ * Sleeps in poll(2) on the "state" attribute, which the driver notifies
+ * on every change.  Returns the state reached (>= 0), -ETIME (the
+ * deadline passed first), -ENODEV (no such card, or it was removed),
+ * -EINTR (a signal: call again with the same deadline), -EINVAL (@states
+ * empty or with bits of no state), -EPROTO (a state this library does not
+ * know).
+ */
+MICMEM_API int micmem_card_wait_state(uint32_t card, unsigned int states,
+				      uint64_t deadline_ns);
+
+/**
+ * micmem_card_image() - the image given to the last boot that reached
+ *			 the card
+ * @card:	N
+ * @buf:	out: the "image" attribute, "" if there was none
+ * @len:	room at @buf
+ *
+ * Returns 0, -EINVAL (@buf NULL or @len 0), -ERANGE (@len too small),
+ * -ENODEV, or another -errno of reading it.
+ */
+MICMEM_API int micmem_card_image(uint32_t card, char *buf, size_t len);
 
 #ifdef __cplusplus
 }

@@ -8,27 +8,23 @@
  *   micctl [options] shutdown          [CARD...]
  *   micctl [options] wait STATE [SECS] [CARD...]
  *
- * CARD is micN, N or "all" (the default).  doc/micctl.md is the manual;
- * the exit codes are below.  micctl talks only to sysfs: the driver does
- * the work, micctl starts it and waits for the outcome.
+ * CARD is micN, N or "all" (the default).  micctl(1) is the manual; the
+ * exit codes are below.  micctl uses libmicmem's card-state calls (sysfs
+ * underneath): the driver does the work, micctl starts it and waits for
+ * the outcome.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <limits.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
-/* the name in messages; tool_util.h uses it */
-static const char *prog = "micctl";
+#include <libmicmem.h>
 
 #include "tool_util.h"
 
@@ -38,11 +34,10 @@ static const char *prog = "micctl";
 #define MAX_CARDS	256
 #define DEFAULT_TIMEOUT	600	/* s: covers the driver's own 300 s reset limit */
 
-static const char *sysfs_root = "/sys/class/mic";
 static bool quiet;
 
 struct card {
-	int nr;
+	uint32_t nr;
 	char name[16];
 	bool started;		/* the driver accepted our command */
 	bool active;		/* still waited for */
@@ -84,167 +79,87 @@ static void usage(FILE *f)
 		"  -q, --quiet         print errors only\n"
 		"  -h, --help          this text\n"
 		"exit status: 0 ok, 1 failed, 2 usage, 3 timeout, 4 no such card\n",
-		prog, DEFAULT_TIMEOUT);
+		program_invocation_short_name, DEFAULT_TIMEOUT);
 }
 
-static double now(void)
+/* What the library reads from /sys/class/mic (for messages). */
+static const char *sysfs_root(void)
 {
-	struct timespec ts;
+	const char *env = getenv("MICMEM_SYSFS");
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
+	return env && *env ? env : "/sys/class/mic";
 }
 
-static void card_path(const struct card *c, const char *attr, char *buf,
-		      size_t len)
+/* The card's state as text, or why there is none. */
+static const char *state_text(const struct card *c, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s/%s/%s", sysfs_root, c->name, attr);
+	int st = micmem_card_state(c->nr);
+
+	if (st >= 0)
+		return micmem_card_state_name(st);
+	snprintf(buf, len, "gone (%s)", strerror(-st));
+	return buf;
 }
 
-/* Read attribute @attr of @c into @buf without the newline; 0 or -errno. */
-static int read_attr(const struct card *c, const char *attr, char *buf,
-		     size_t len)
+static void add_card(uint32_t nr)
 {
-	char path[PATH_MAX];
-	ssize_t n;
-	int fd;
-
-	card_path(c, attr, path, sizeof(path));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	if (n < 0) {
-		n = -errno;
-		close(fd);
-		return n;
-	}
-	close(fd);
-	buf[n] = '\0';
-	if (n && buf[n - 1] == '\n')
-		buf[n - 1] = '\0';
-	return 0;
-}
-
-/* Write @val to the state attribute of @c in one write(); 0 or -errno. */
-static int write_state(const struct card *c, const char *val)
-{
-	char path[PATH_MAX];
-	ssize_t n;
-	int fd;
-
-	card_path(c, "state", path, sizeof(path));
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	if (n < 0) {
-		n = -errno;
-		close(fd);
-		return n;
-	}
-	close(fd);
-	return 0;
-}
-
-static void read_state(const struct card *c, char *buf, size_t len)
-{
-	int ret = read_attr(c, "state", buf, len);
-
-	if (ret)	/* the card went away under us */
-		snprintf(buf, len, "gone (%s)", strerror(-ret));
-}
-
-static int cmp_int(const void *a, const void *b)
-{
-	return *(const int *)a - *(const int *)b;
-}
-
-/* Every micN under the sysfs root, in numeric order. */
-static int find_all_cards(void)
-{
-	int nrs[MAX_CARDS], n = 0, i;
-	struct dirent *de;
-	DIR *dir;
-
-	dir = opendir(sysfs_root);
-	if (!dir)
-		return 0;
-	while ((de = readdir(dir)) && n < MAX_CARDS) {
-		char *end;
-		long v;
-
-		if (strncmp(de->d_name, "mic", 3))
-			continue;
-		errno = 0;
-		v = strtol(de->d_name + 3, &end, 10);
-		if (de->d_name[3] && !*end && !errno && v >= 0 && v < INT_MAX)
-			nrs[n++] = v;
-	}
-	closedir(dir);
-	qsort(nrs, n, sizeof(*nrs), cmp_int);
-	for (i = 0; i < n; i++) {
-		cards[i].nr = nrs[i];
-		snprintf(cards[i].name, sizeof(cards[i].name), "mic%d", nrs[i]);
-	}
-	return n;
+	cards[nr_cards].nr = nr;
+	snprintf(cards[nr_cards].name, sizeof(cards[nr_cards].name),
+		 "mic%" PRIu32, nr);
+	nr_cards++;
 }
 
 /* Parse CARD arguments; returns an EXIT_* code. */
 static int select_cards(int argc, char **argv)
 {
-	int i, j;
+	int i, j, n;
 
 	if (!argc || (argc == 1 && !strcmp(argv[0], "all"))) {
-		nr_cards = find_all_cards();
-		if (!nr_cards) {
-			err("no cards in %s", sysfs_root);
+		uint32_t all[MAX_CARDS];
+
+		n = micmem_card_list(all, MAX_CARDS);
+		if (n <= 0) {
+			tool_err("no cards in %s", sysfs_root());
 			return EXIT_NOCARD;
 		}
+		for (i = 0; i < n && i < MAX_CARDS; i++)
+			add_card(all[i]);
 		return EXIT_OK;
 	}
 	for (i = 0; i < argc; i++) {
-		char path[PATH_MAX];
 		uint32_t v;
 
 		if (tool_parse_card(argv[i], &v) || v >= INT_MAX) {
-			err("not a card: %s (micN, N or all)", argv[i]);
+			tool_err("not a card: %s (micN, N or all)", argv[i]);
 			return EXIT_USAGE;
 		}
 		if (nr_cards == MAX_CARDS) {
-			err("too many cards");
+			tool_err("too many cards");
 			return EXIT_USAGE;
 		}
 		for (j = 0; j < nr_cards; j++)
-			if (cards[j].nr == (int)v)
+			if (cards[j].nr == v)
 				break;
 		if (j < nr_cards)
 			continue;	/* named twice */
-		cards[nr_cards].nr = v;
-		snprintf(cards[nr_cards].name, sizeof(cards[nr_cards].name),
-			 "mic%" PRIu32, v);
-		snprintf(path, sizeof(path), "%s/%s", sysfs_root,
-			 cards[nr_cards].name);
-		if (access(path, F_OK)) {
-			err("no card %s", cards[nr_cards].name);
+		if (micmem_card_state(v) == -ENODEV) {
+			tool_err("no card mic%" PRIu32, v);
 			return EXIT_NOCARD;
 		}
-		nr_cards++;
+		add_card(v);
 	}
 	return EXIT_OK;
 }
 
 static const char *error_text(const struct card *c, char *buf, size_t len)
 {
-	char v[32];
-	long e;
+	struct micmem_card_info ci;
 
-	if (read_attr(c, "last_error", v, sizeof(v)))
+	if (micmem_card_info(c->nr, &ci))
 		return "unknown error";
-	e = strtol(v, NULL, 10);
-	if (!e)
+	if (!ci.last_error)
 		return "no error recorded";
-	snprintf(buf, len, "%s", strerror((int)-e));
+	snprintf(buf, len, "%s", strerror(-ci.last_error));
 	return buf;
 }
 
@@ -256,140 +171,73 @@ static int cmd_status(void)
 	       "STEPPING", "MEMORY", "IMAGE");
 	for (i = 0; i < nr_cards; i++) {
 		struct card *c = &cards[i];
-		char state[64], post[16], step[16], mem[32], image[PATH_MAX];
-		char ebuf[128], memtxt[32];
+		char image[PATH_MAX], ebuf[128], memtxt[32], sbuf[64];
+		struct micmem_card_info ci;
+		const char *post;
 		int ret;
 
-		read_state(c, state, sizeof(state));
-		ret = read_attr(c, "post_code", post, sizeof(post));
-		if (ret == -ENXIO)
-			snprintf(post, sizeof(post), "none");	/* all-ones */
-		else if (ret)
-			snprintf(post, sizeof(post), "--");
-		if (read_attr(c, "stepping", step, sizeof(step)))
-			snprintf(step, sizeof(step), "?");
-		if (read_attr(c, "memsize", mem, sizeof(mem)) ||
-		    !strtoull(mem, NULL, 10))
-			snprintf(memtxt, sizeof(memtxt), "?");
+		ret = micmem_card_info(c->nr, &ci);
+		if (ret) {	/* the card went away under us */
+			printf("%-6s gone (%s)\n", c->name, strerror(-ret));
+			continue;
+		}
+		if (ci.post_code_error == -ENXIO)
+			post = "none";		/* all-ones */
+		else if (ci.post_code_error || !ci.post_code[0])
+			post = "--";
 		else
-			snprintf(memtxt, sizeof(memtxt), "%llu MiB",
-				 strtoull(mem, NULL, 10) / 1024);
-		if (read_attr(c, "image", image, sizeof(image)))
+			post = ci.post_code;
+		if (ci.memsize)
+			snprintf(memtxt, sizeof(memtxt), "%" PRIu64 " MiB",
+				 ci.memsize >> 20);
+		else
+			snprintf(memtxt, sizeof(memtxt), "?");
+		if (micmem_card_image(c->nr, image, sizeof(image)))
 			image[0] = '\0';
-		printf("%-6s %-13s %-4s %-8s %-10s %s", c->name, state, post,
-		       step, memtxt, image[0] ? image : "-");
-		if (strstr(state, "failed") || !strcmp(state, "lost"))
+		snprintf(sbuf, sizeof(sbuf), "%s", ci.state);
+		printf("%-6s %-13s %-4s %-8s %-10s %s", c->name, sbuf, post,
+		       ci.stepping[0] ? ci.stepping : "?", memtxt,
+		       image[0] ? image : "-");
+		if (strstr(sbuf, "failed") || !strcmp(sbuf, "lost"))
 			printf(" (%s)", error_text(c, ebuf, sizeof(ebuf)));
 		printf("\n");
 	}
 	return EXIT_OK;
 }
 
-/* Accept "boot failed", "boot_failed" and "boot-failed". */
-static void normalize_state(const char *in, char *out, size_t len)
-{
-	size_t i;
-
-	for (i = 0; in[i] && i < len - 1; i++)
-		out[i] = (in[i] == '_' || in[i] == '-') ? ' ' : in[i];
-	out[i] = '\0';
-}
-
-static bool valid_state(const char *s)
-{
-	static const char * const states[] = {
-		"ready", "booting", "online", "boot failed", "resetting",
-		"reset failed", "lost",
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++)
-		if (!strcmp(s, states[i]))
-			return true;
-	return false;
-}
-
 /*
- * Block until the state attribute of one of the active cards changes or
- * @deadline passes.  The driver notifies "state" on every change; the
- * periodic wake-up only guards against a missed notification.
+ * Wait until each active card is in one of @states or @deadline passes;
+ * cards that get there leave the active set.  The deadline is absolute,
+ * so waiting for one card after the other takes no longer than waiting
+ * for all of them at once.  Returns EXIT_TIMEOUT if some did not in time.
  */
-static void wait_change(double deadline)
+static int wait_cards(unsigned int states, uint64_t deadline)
 {
-	struct pollfd pfd[MAX_CARDS];
-	int i, n = 0, ms;
-	char buf[64];
+	int i, ret, result = EXIT_OK;
 
 	for (i = 0; i < nr_cards; i++) {
-		char path[PATH_MAX];
-		int fd;
+		struct card *c = &cards[i];
+		char sbuf[64];
 
-		if (!cards[i].active)
+		if (!c->active)
 			continue;
-		card_path(&cards[i], "state", path, sizeof(path));
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
+		do {
+			ret = micmem_card_wait_state(c->nr, states, deadline);
+		} while (ret == -EINTR);
+		c->active = false;
+		if (ret >= 0)
 			continue;
-		/* sysfs poll: read first, then wait for POLLPRI */
-		if (read(fd, buf, sizeof(buf)) < 0) {
-			close(fd);
-			continue;
-		}
-		pfd[n].fd = fd;
-		pfd[n].events = POLLPRI;
-		n++;
-	}
-	ms = (int)((deadline - now()) * 1000);
-	if (ms > 200)
-		ms = 200;
-	if (ms > 0)
-		poll(pfd, n, ms);
-	for (i = 0; i < n; i++)
-		close(pfd[i].fd);
-}
-
-/*
- * Wait until no active card is in @transient (NULL: until each is in
- * @target); cards that get there leave the active set.  Returns
- * EXIT_TIMEOUT if some did not in time.
- */
-static int wait_cards(const char *transient, const char *target,
-		      double deadline)
-{
-	int i, left;
-
-	for (;;) {
-		left = 0;
-		for (i = 0; i < nr_cards; i++) {
-			struct card *c = &cards[i];
-			char state[64];
-
-			if (!c->active)
-				continue;
-			read_state(c, state, sizeof(state));
-			if (transient ? strcmp(state, transient) :
-			    !strcmp(state, target)) {
-				c->active = false;
-				continue;
-			}
-			left++;
-		}
-		if (!left)
-			return EXIT_OK;
-		if (now() >= deadline)
-			break;
-		wait_change(deadline);
-	}
-	for (i = 0; i < nr_cards; i++) {
-		if (cards[i].active) {
-			char state[64];
-
-			read_state(&cards[i], state, sizeof(state));
-			err("%s: timed out, still %s", cards[i].name, state);
-			cards[i].result = EXIT_TIMEOUT;
+		if (ret == -ETIME) {
+			tool_err("%s: timed out, still %s", c->name,
+				 state_text(c, sbuf, sizeof(sbuf)));
+			c->result = EXIT_TIMEOUT;
+			result = EXIT_TIMEOUT;
+		} else {
+			tool_err("%s: %s", c->name, strerror(-ret));
+			c->result = EXIT_FAILED;
 		}
 	}
-	return EXIT_TIMEOUT;
+	return result;
 }
 
 static int worst(void)
@@ -404,66 +252,94 @@ static int worst(void)
 	return ret;
 }
 
-/*
- * Write @cmd to each card, wait while the cards are @transient, then
- * check they ended in @target.  @already_ok: the errno with which a card
- * says it is in @target already.
- */
-static int run_op(const char *what, const char *cmd, const char *transient,
-		  const char *target, int already_ok, bool wait,
-		  double deadline)
+enum op { OP_BOOT, OP_RESET, OP_SHUTDOWN };
+
+/* Start @op on one card: 0 or the driver's errno. */
+static int start_op(enum op op, const struct card *c, const char *image,
+		    bool force)
 {
+	switch (op) {
+	case OP_BOOT:
+		return micmem_card_boot(c->nr, image);
+	case OP_RESET:
+		return micmem_card_reset(c->nr,
+					 force ? MICMEM_CARD_RESET_FORCE : 0);
+	default:
+		return micmem_card_shutdown(c->nr);
+	}
+}
+
+/*
+ * Start @op on each card, wait while the cards are in the transitional
+ * state, then check they ended in the target state.
+ */
+static int run_op(enum op op, const char *image, bool force, bool wait,
+		  uint64_t deadline)
+{
+	static const char *const what[] = { "boot", "reset", "shutdown" };
+	int transient = op == OP_BOOT ? MICMEM_CARD_BOOTING :
+					MICMEM_CARD_RESETTING;
+	int target = op == OP_BOOT ? MICMEM_CARD_ONLINE : MICMEM_CARD_READY;
 	int i, ret;
 
 	for (i = 0; i < nr_cards; i++) {
 		struct card *c = &cards[i];
+		char sbuf[64];
 
-		ret = write_state(c, cmd);
-		if (ret == -already_ok && already_ok) {
-			msg("%s: already %s\n", c->name, target);
+		ret = start_op(op, c, image, force);
+		if (ret == -EALREADY && op == OP_RESET) {
+			msg("%s: already %s\n", c->name,
+			    micmem_card_state_name(target));
 			continue;
 		}
 		if (ret) {
-			char state[64];
-
-			read_state(c, state, sizeof(state));
-			err("%s: %s refused: %s (state %s)", c->name, what,
-			    strerror(-ret), state);
+			tool_err("%s: %s refused: %s (state %s)", c->name,
+				 what[op], strerror(-ret),
+				 state_text(c, sbuf, sizeof(sbuf)));
 			c->result = EXIT_FAILED;
 			continue;
 		}
 		c->active = true;
 		c->started = true;
-		msg("%s: %s started\n", c->name, what);
+		msg("%s: %s started\n", c->name, what[op]);
 	}
 	if (!wait)
 		return worst();
 
-	wait_cards(transient, NULL, deadline);
+	wait_cards(MICMEM_CARD_ALL_STATES & ~MICMEM_CARD_STATE_BIT(transient),
+		   deadline);
 	for (i = 0; i < nr_cards; i++) {
 		struct card *c = &cards[i];
-		char state[64], ebuf[128];
+		char ebuf[128], failed[64], sbuf[64];
+		int st;
 
 		if (!c->started || c->result)	/* refused, or timed out */
 			continue;
-		read_state(c, state, sizeof(state));
-		if (!strcmp(state, target)) {
-			msg("%s: %s\n", c->name, state);
-		} else {
-			char failed[64];
-
-			/* "boot failed: <why>", plus the state if unexpected */
-			snprintf(failed, sizeof(failed), "%s failed", what);
-			if (!strcmp(state, failed))
-				err("%s: %s: %s", c->name, failed,
-				    error_text(c, ebuf, sizeof(ebuf)));
-			else
-				err("%s: %s: %s (card %s)", c->name, failed,
-				    error_text(c, ebuf, sizeof(ebuf)), state);
-			c->result = EXIT_FAILED;
+		st = micmem_card_state(c->nr);
+		if (st == target) {
+			msg("%s: %s\n", c->name, micmem_card_state_name(st));
+			continue;
 		}
+		/* "boot failed: <why>", plus the state if unexpected */
+		snprintf(failed, sizeof(failed), "%s failed", what[op]);
+		if (st >= 0 && !strcmp(micmem_card_state_name(st), failed))
+			tool_err("%s: %s: %s", c->name, failed,
+				 error_text(c, ebuf, sizeof(ebuf)));
+		else
+			tool_err("%s: %s: %s (card %s)", c->name, failed,
+				 error_text(c, ebuf, sizeof(ebuf)),
+				 state_text(c, sbuf, sizeof(sbuf)));
+		c->result = EXIT_FAILED;
 	}
 	return worst();
+}
+
+/* Seconds from now as an absolute deadline. */
+static uint64_t deadline_in(double secs)
+{
+	if (secs >= 1e9)
+		return MICMEM_WAIT_FOREVER;
+	return micmem_deadline_ns((uint64_t)(secs * 1e9));
 }
 
 int main(int argc, char **argv)
@@ -476,22 +352,18 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	double timeout = DEFAULT_TIMEOUT, deadline;
+	double timeout = DEFAULT_TIMEOUT;
 	bool wait = true, force = false;
-	const char *cmd, *env;
+	const char *cmd;
 	char *end;
 	int opt, ret;
-
-	env = getenv("MICCTL_SYSFS");
-	if (env && *env)
-		sysfs_root = env;
 
 	while ((opt = getopt_long(argc, argv, "+t:nfqh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 't':
 			timeout = strtod(optarg, &end);
-			if (*end || end == optarg || timeout < 0) {
-				err("bad timeout: %s", optarg);
+			if (*end || end == optarg || !(timeout >= 0)) {
+				tool_err("bad timeout: %s", optarg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -526,45 +398,41 @@ int main(int argc, char **argv)
 	}
 
 	if (!strcmp(cmd, "boot")) {
-		char line[PATH_MAX + 16];
-
 		if (argc < 1) {
-			err("boot: IMAGE missing");
+			tool_err("boot: IMAGE missing");
+			return EXIT_USAGE;
+		}
+		if (!argv[0][0]) {
+			tool_err("boot: IMAGE is empty");
 			return EXIT_USAGE;
 		}
 		ret = select_cards(argc - 1, argv + 1);
 		if (ret)
 			return ret;
 		/* a firmware name: the driver loads it with request_firmware() */
-		snprintf(line, sizeof(line), "boot:elf:%s", argv[0]);
-		deadline = now() + timeout;
-		return run_op("boot", line, "booting", "online", 0, wait,
-			      deadline);
+		return run_op(OP_BOOT, argv[0], false, wait,
+			      deadline_in(timeout));
 	}
 
 	if (!strcmp(cmd, "reset") || !strcmp(cmd, "shutdown")) {
-		bool reset = !strcmp(cmd, "reset");
-
 		ret = select_cards(argc, argv);
 		if (ret)
 			return ret;
-		deadline = now() + timeout;
-		return run_op(cmd, reset ? (force ? "reset:force" : "reset") :
-			      "shutdown", "resetting", "ready",
-			      reset ? EALREADY : 0, wait, deadline);
+		return run_op(!strcmp(cmd, "reset") ? OP_RESET : OP_SHUTDOWN,
+			      NULL, force, wait, deadline_in(timeout));
 	}
 
 	if (!strcmp(cmd, "wait")) {
-		char state[64];
-		int i;
+		uint64_t deadline;
+		int i, state;
 
 		if (argc < 1) {
-			err("wait: STATE missing");
+			tool_err("wait: STATE missing");
 			return EXIT_USAGE;
 		}
-		normalize_state(argv[0], state, sizeof(state));
-		if (!valid_state(state)) {
-			err("wait: unknown state \"%s\"", argv[0]);
+		state = micmem_card_state_parse(argv[0]);
+		if (state < 0) {
+			tool_err("wait: unknown state \"%s\"", argv[0]);
 			return EXIT_USAGE;
 		}
 		argc--;
@@ -573,7 +441,7 @@ int main(int argc, char **argv)
 		if (argc && argv[0][0] >= '0' && argv[0][0] <= '9') {
 			timeout = strtod(argv[0], &end);
 			if (*end) {
-				err("wait: bad timeout: %s", argv[0]);
+				tool_err("wait: bad timeout: %s", argv[0]);
 				return EXIT_USAGE;
 			}
 			argc--;
@@ -582,15 +450,18 @@ int main(int argc, char **argv)
 		ret = select_cards(argc, argv);
 		if (ret)
 			return ret;
+		deadline = deadline_in(timeout);
 		for (i = 0; i < nr_cards; i++)
 			cards[i].active = true;
-		ret = wait_cards(NULL, state, now() + timeout);
+		ret = wait_cards(MICMEM_CARD_STATE_BIT(state), deadline);
 		if (!ret)
-			msg("%s\n", state);
+			ret = worst();
+		if (!ret)
+			msg("%s\n", micmem_card_state_name(state));
 		return ret;
 	}
 
-	err("unknown command \"%s\"", cmd);
+	tool_err("unknown command \"%s\"", cmd);
 	usage(stderr);
 	return EXIT_USAGE;
 }

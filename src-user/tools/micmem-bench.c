@@ -11,17 +11,19 @@
  * over total time.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <libmicmem.h>
-
-/* the name in messages; tool_util.h uses it */
-static const char *prog = "micmem-bench";
 
 #include "tool_util.h"
 
@@ -86,7 +88,7 @@ static void usage(FILE *f)
 		"The card memory at [ADDR, ADDR + largest size) is overwritten.\n"
 		"exit status: 0 ok, 1 the driver or a transfer failed, 2 usage,\n"
 		"             4 no such card or no cards\n",
-		prog, default_sizes);
+		program_invocation_short_name, default_sizes);
 }
 
 /* ---- command line ---- */
@@ -104,25 +106,25 @@ static int parse_sizes(const char *arg)
 		uint64_t v;
 
 		if (tool_parse_size(tok, &v) || !v || v % MICMEM_DMA_ALIGN) {
-			err("bad size '%s': a non-zero multiple of %d bytes, e.g. 4096, 64K, 2M",
+			tool_err("bad size '%s': a non-zero multiple of %d bytes, e.g. 4096, 64K, 2M",
 			    tok, MICMEM_DMA_ALIGN);
 			ret = -EINVAL;
 			break;
 		}
 		if (v > (1ULL << 30)) {
-			err("size '%s' is over 1 GiB", tok);
+			tool_err("size '%s' is over 1 GiB", tok);
 			ret = -EINVAL;
 			break;
 		}
 		if (b.nr_sizes == MAX_SIZES) {
-			err("more than %d sizes", MAX_SIZES);
+			tool_err("more than %d sizes", MAX_SIZES);
 			ret = -EINVAL;
 			break;
 		}
 		b.sizes[b.nr_sizes++] = v;
 	}
 	if (!ret && !b.nr_sizes) {
-		err("no size given");
+		tool_err("no size given");
 		ret = -EINVAL;
 	}
 	free(list);
@@ -146,7 +148,7 @@ static int parse_channels(const char *arg)
 			     !strcmp(tok, channels[i].name + 2)))
 				break;
 		if (i == NR_CHANNELS) {
-			err("bad channel '%s': 0, 1 or auto", tok);
+			tool_err("bad channel '%s': 0, 1 or auto", tok);
 			ret = -EINVAL;
 			break;
 		}
@@ -155,7 +157,7 @@ static int parse_channels(const char *arg)
 	for (i = 0; !ret && i < NR_CHANNELS && !b.chan_on[i]; i++)
 		;
 	if (!ret && i == NR_CHANNELS) {
-		err("no channel given");
+		tool_err("no channel given");
 		ret = -EINVAL;
 	}
 	free(list);
@@ -172,7 +174,7 @@ static int parse_count(const char *what, const char *arg, uint64_t max,
 	errno = 0;
 	v = strtoull(arg, &end, 10);
 	if (*arg < '0' || *arg > '9' || *end || errno || !v || v > max) {
-		err("bad %s '%s': a whole number from 1 to %" PRIu64, what, arg,
+		tool_err("bad %s '%s': a whole number from 1 to %" PRIu64, what, arg,
 		    max);
 		return -EINVAL;
 	}
@@ -252,11 +254,11 @@ static int dma_once(unsigned int dir, unsigned int chan, uint64_t size)
 		ret = micmem_copy_from_card(b.m, b.card, size, b.card_addr,
 					    size, chan, &st);
 	if (ret && st.ticket)
-		err("mic%u: DMA of %" PRIu64 " bytes failed: %s (%s)", b.card,
+		tool_err("mic%u: DMA of %" PRIu64 " bytes failed: %s (%s)", b.card,
 		    size, strerror(-ret),
 		    micmem_error_class_name(st.error_class));
 	else if (ret)
-		err("mic%u: submitting %" PRIu64 " bytes failed: %s", b.card,
+		tool_err("mic%u: submitting %" PRIu64 " bytes failed: %s", b.card,
 		    size, strerror(-ret));
 	return ret;
 }
@@ -273,7 +275,7 @@ static int query_once(void)
 	int ret = micmem_query(b.m, &q);
 
 	if (ret)
-		err("MICMEM_IOC_QUERY: %s", strerror(-ret));
+		tool_err("MICMEM_IOC_QUERY: %s", strerror(-ret));
 	return ret;
 }
 
@@ -296,11 +298,11 @@ static int verify(void)
 		ret = micmem_copy_from_card(b.m, b.card, len, b.card_addr, len,
 					    MICMEM_CHAN_1, NULL);
 	if (ret) {
-		err("mic%u: test transfer failed: %s", b.card, strerror(-ret));
+		tool_err("mic%u: test transfer failed: %s", b.card, strerror(-ret));
 		return ret;
 	}
 	if (memcmp(b.pool, b.pool + len, len)) {
-		err("mic%u: data read back differs from data written", b.card);
+		tool_err("mic%u: data read back differs from data written", b.card);
 		return -EIO;
 	}
 	return 0;
@@ -333,7 +335,7 @@ static int setup(uint32_t card, bool card_given, bool addr_given)
 	if (!card_given) {
 		ret = micmem_card_list(&first, 1);
 		if (ret <= 0) {
-			err("no cards%s%s", ret < 0 ? ": " : "",
+			tool_err("no cards%s%s", ret < 0 ? ": " : "",
 			    ret < 0 ? strerror(-ret) : "");
 			return EXIT_NOCARD;
 		}
@@ -341,23 +343,23 @@ static int setup(uint32_t card, bool card_given, bool addr_given)
 	}
 	ret = micmem_card_info(card, &ci);
 	if (ret) {
-		err("no card mic%u%s%s", card, ret == -ENODEV ? "" : ": ",
+		tool_err("no card mic%u%s%s", card, ret == -ENODEV ? "" : ": ",
 		    ret == -ENODEV ? "" : strerror(-ret));
 		return EXIT_NOCARD;
 	}
 	if (!strcmp(ci.state, "online") && !addr_given) {
-		err("mic%u is online: its OS owns card memory; give --card-addr for memory it does not use",
+		tool_err("mic%u is online: its OS owns card memory; give --card-addr for memory it does not use",
 		    card);
 		return EXIT_USAGE;
 	}
 	if (b.card_addr % MICMEM_DMA_ALIGN) {
-		err("card address 0x%" PRIx64 " is not a multiple of %d",
+		tool_err("card address 0x%" PRIx64 " is not a multiple of %d",
 		    b.card_addr, MICMEM_DMA_ALIGN);
 		return EXIT_USAGE;
 	}
 	if (b.card_addr > ci.dma_window ||
 	    max_size() > ci.dma_window - b.card_addr) {
-		err("mic%u: card memory [0x%" PRIx64 ", 0x%" PRIx64
+		tool_err("mic%u: card memory [0x%" PRIx64 ", 0x%" PRIx64
 		    ") is outside its DMA window [0, 0x%" PRIx64 ")",
 		    card, b.card_addr, b.card_addr + max_size(),
 		    (uint64_t)ci.dma_window);
@@ -367,20 +369,20 @@ static int setup(uint32_t card, bool card_given, bool addr_given)
 
 	ret = micmem_open(&b.m, 0);
 	if (ret) {
-		err("cannot open /dev/%s: %s%s", MICMEM_CTRL_NODE,
+		tool_err("cannot open /dev/%s: %s%s", MICMEM_CTRL_NODE,
 		    strerror(-ret),
 		    ret == -ENOENT ? " (is micmem.ko loaded?)" : "");
 		return EXIT_FAILED;
 	}
 	ret = micmem_query(b.m, &q);
 	if (ret) {
-		err("MICMEM_IOC_QUERY: %s", strerror(-ret));
+		tool_err("MICMEM_IOC_QUERY: %s", strerror(-ret));
 		return EXIT_FAILED;
 	}
 	b.pool_size = (2 * max_size() + CHUNK - 1) / CHUNK * CHUNK;
 	ret = micmem_pool_create(b.m, b.pool_size, 0, (void **)&b.pool);
 	if (ret) {
-		err("cannot create a pool of %" PRIu64 " MiB: %s%s",
+		tool_err("cannot create a pool of %" PRIu64 " MiB: %s%s",
 		    b.pool_size >> 20, strerror(-ret),
 		    ret == -E2BIG ? " (over the driver's pool_max_mb)" :
 		    ret == -ENOMEM ? " (RLIMIT_MEMLOCK or memory)" : "");
@@ -388,14 +390,14 @@ static int setup(uint32_t card, bool card_given, bool addr_given)
 	}
 	ret = micmem_attach(b.m, b.card);
 	if (ret) {
-		err("cannot attach mic%u: %s (state %s)", b.card,
+		tool_err("cannot attach mic%u: %s (state %s)", b.card,
 		    strerror(-ret), ci.state);
 		return EXIT_FAILED;
 	}
 	b.mem = mmap(NULL, b.pool_size, PROT_READ | PROT_WRITE,
 		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (b.mem == MAP_FAILED) {
-		err("cannot allocate %" PRIu64 " MiB: %s", b.pool_size >> 20,
+		tool_err("cannot allocate %" PRIu64 " MiB: %s", b.pool_size >> 20,
 		    strerror(errno));
 		return EXIT_FAILED;
 	}
@@ -521,7 +523,7 @@ static int submit_alone(struct figure *f)
 			ret = micmem_wait(b.m, ticket, MICMEM_WAIT_FOREVER, 0,
 					  NULL);
 		if (ret) {
-			err("mic%u: 64-byte transfer failed: %s", b.card,
+			tool_err("mic%u: 64-byte transfer failed: %s", b.card,
 			    strerror(-ret));
 			return ret;
 		}
@@ -598,7 +600,7 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'c':
 			if (tool_parse_card(optarg, &card)) {
-				err("not a card: '%s' (micN or N)", optarg);
+				tool_err("not a card: '%s' (micN or N)", optarg);
 				return EXIT_USAGE;
 			}
 			card_given = true;
@@ -623,7 +625,7 @@ int main(int argc, char **argv)
 			break;
 		case 'a':
 			if (tool_parse_size(optarg, &b.card_addr)) {
-				err("bad card address '%s'", optarg);
+				tool_err("bad card address '%s'", optarg);
 				return EXIT_USAGE;
 			}
 			addr_given = true;
@@ -635,12 +637,12 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return EXIT_OK;
 		default:
-			fprintf(stderr, "Try '%s --help'.\n", prog);
+			fprintf(stderr, "Try '%s --help'.\n", program_invocation_short_name);
 			return EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
-		err("unexpected argument '%s'", argv[optind]);
+		tool_err("unexpected argument '%s'", argv[optind]);
 		return EXIT_USAGE;
 	}
 

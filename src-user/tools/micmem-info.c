@@ -9,14 +9,16 @@
  * DMA window, per-channel DMA statistics.  doc/tools.md is the manual.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <libmicmem.h>
-
-/* the name in messages; tool_util.h uses it */
-static const char *prog = "micmem-info";
 
 #include "tool_util.h"
 
@@ -36,7 +38,7 @@ static void usage(FILE *f)
 		"  -h, --help         this text\n"
 		"exit status: 0 ok, 1 driver not available or a read failed,\n"
 		"             2 usage, 4 no such card\n",
-		prog, MICMEM_CTRL_NODE);
+		program_invocation_short_name, MICMEM_CTRL_NODE);
 }
 
 static const struct {
@@ -143,7 +145,7 @@ static int print_card(uint32_t card, bool json, bool first)
 
 	ret = micmem_card_info(card, &ci);
 	if (ret) {
-		err("mic%u: %s", card, strerror(-ret));
+		tool_err("mic%u: %s", card, strerror(-ret));
 		return EXIT_FAILED;
 	}
 	for (ch = 0; ch < 2; ch++) {
@@ -151,7 +153,7 @@ static int print_card(uint32_t card, bool json, bool first)
 		if (ret == -EOPNOTSUPP) {
 			have_stats = false;
 		} else if (ret) {
-			err("mic%u: dma%u statistics: %s", card, ch,
+			tool_err("mic%u: dma%u statistics: %s", card, ch,
 			    strerror(-ret));
 			return EXIT_FAILED;
 		}
@@ -232,7 +234,7 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return EXIT_OK;
 		default:
-			fprintf(stderr, "Try '%s --help'.\n", prog);
+			fprintf(stderr, "Try '%s --help'.\n", program_invocation_short_name);
 			return EXIT_USAGE;
 		}
 	}
@@ -244,16 +246,16 @@ int main(int argc, char **argv)
 		uint32_t card;
 
 		if (tool_parse_card(argv[i], &card)) {
-			err("not a card: '%s' (micN or N)", argv[i]);
+			tool_err("not a card: '%s' (micN or N)", argv[i]);
 			return EXIT_USAGE;
 		}
 		if (n == MAX_CARDS) {
-			err("too many cards");
+			tool_err("too many cards");
 			return EXIT_USAGE;
 		}
 		ret = micmem_card_info(card, &ci);
 		if (ret == -ENODEV) {
-			err("no card mic%u", card);
+			tool_err("no card mic%u", card);
 			return EXIT_NOCARD;
 		}
 		cards[n++] = card;
@@ -261,7 +263,7 @@ int main(int argc, char **argv)
 
 	ret = micmem_open_path(node, &m, 0);
 	if (ret) {
-		err("cannot open %s: %s%s", node ? node : "/dev/" MICMEM_CTRL_NODE,
+		tool_err("cannot open %s: %s%s", node ? node : "/dev/" MICMEM_CTRL_NODE,
 		    strerror(-ret),
 		    ret == -ENOENT && !node ? " (is micmem.ko loaded?)" : "");
 		return EXIT_FAILED;
@@ -269,14 +271,14 @@ int main(int argc, char **argv)
 	ret = micmem_query(m, &q);
 	micmem_close(m);
 	if (ret) {
-		err("MICMEM_IOC_QUERY: %s", strerror(-ret));
+		tool_err("MICMEM_IOC_QUERY: %s", strerror(-ret));
 		return EXIT_FAILED;
 	}
 
 	if (!n) {
 		n = micmem_card_list(cards, MAX_CARDS);
 		if (n < 0) {
-			err("cannot list cards: %s", strerror(-n));
+			tool_err("cannot list cards: %s", strerror(-n));
 			return EXIT_FAILED;
 		}
 		if (n > MAX_CARDS)

@@ -1,20 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * tool_util.h - small helpers shared by micctl, micmem-info and
- * micmem-bench: messages, exit codes, card names, sizes with binary
- * suffixes, JSON strings.
+ * tool_util.h - what micctl, micmem-info, micmem-bench and micmem-cp
+ * share (tool_util.c): messages, exit codes, card names, sizes with
+ * binary suffixes, JSON strings.  Messages are prefixed with
+ * program_invocation_short_name, the name the tool was run as.
  */
 #ifndef MICMEM_TOOL_UTIL_H
 #define MICMEM_TOOL_UTIL_H
 
-#include <ctype.h>
-#include <errno.h>
-#include <inttypes.h>
-#include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 /* Exit status shared by the tools (micctl's numbering). */
 #define EXIT_OK		0	/* done */
@@ -22,110 +18,22 @@
 #define EXIT_USAGE	2	/* bad command line */
 #define EXIT_NOCARD	4	/* no such card, or no cards at all */
 
-/*
- * "prog: message" on stderr; the including tool defines
- * `static const char *prog` before including this header.
- */
-static inline void err(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-static inline void err(const char *fmt, ...)
-{
-	va_list ap;
+/* "prog: message\n" on stderr. */
+void tool_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-	fprintf(stderr, "%s: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-/* "micN" or "N" -> N; 0 or -EINVAL. */
-static inline int tool_parse_card(const char *s, uint32_t *card)
-{
-	unsigned long long v;
-	char *end;
-
-	if (!strncmp(s, "mic", 3))
-		s += 3;
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end || v > UINT32_MAX)
-		return -EINVAL;
-	*card = (uint32_t)v;
-	return 0;
-}
+/* "micN" or "N" -> N (decimal, no sign, no blanks); 0 or -EINVAL. */
+int tool_parse_card(const char *s, uint32_t *card);
 
 /*
  * "4096", "0x1000", "64K", "2M", "1GiB" (binary multiples) -> bytes;
  * 0 or -EINVAL.
  */
-static inline int tool_parse_size(const char *s, uint64_t *bytes)
-{
-	int base = strncmp(s, "0x", 2) ? 10 : 16;
-	unsigned long long v;
-	unsigned int shift = 0;
-	char *end;
+int tool_parse_size(const char *s, uint64_t *bytes);
 
-	if (base == 16)
-		s += 2;
-	if (base == 10 ? !isdigit((unsigned char)*s) :
-			 !isxdigit((unsigned char)*s))
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, base);
-	if (errno)
-		return -EINVAL;
-	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
-	}
-	if (shift && *end == 'i')	/* "KiB" */
-		end++;
-	if (shift && *end == 'B')	/* "KB", "KiB" */
-		end++;
-	if (*end || v > (UINT64_MAX >> shift))
-		return -EINVAL;
-	*bytes = (uint64_t)v << shift;
-	return 0;
-}
-
-/* @bytes as "512 B", "64 KiB", "63.5 MiB", "8 GiB". */
-static inline const char *tool_fmt_bytes(uint64_t bytes, char *buf,
-					 size_t len)
-{
-	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-	unsigned int u = 0;
-	double v = (double)bytes;
-
-	while (v >= 1024 && u < 4) {
-		v /= 1024;
-		u++;
-	}
-	if (u == 0 || v == (double)(uint64_t)v)
-		snprintf(buf, len, "%.0f %s", v, unit[u]);
-	else
-		snprintf(buf, len, "%.1f %s", v, unit[u]);
-	return buf;
-}
+/* @bytes as "512 B", "64 KiB", "63.5 MiB", "8 GiB"; returns @buf. */
+const char *tool_fmt_bytes(uint64_t bytes, char *buf, size_t len);
 
 /* @s as a JSON string, quotes included. */
-static inline void tool_json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
+void tool_json_str(FILE *f, const char *s);
 
 #endif /* MICMEM_TOOL_UTIL_H */

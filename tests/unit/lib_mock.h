@@ -16,6 +16,11 @@
  * would, and the call fails with its errno (if not 0).  With no reply
  * queued an ioctl succeeds and leaves the argument alone.  mmap of the
  * node gives anonymous memory.
+ *
+ * The fake sysfs is a directory of regular files (MICMEM_SYSFS): what the
+ * library writes lands in them.  write() on a file named "state" fails
+ * with mock.state_write_err when that is set, as the driver refuses a
+ * command; mock.state_writes counts the writes that reached such a file.
  */
 #ifndef MICMEM_LIB_MOCK_H
 #define MICMEM_LIB_MOCK_H
@@ -67,6 +72,9 @@ struct mock_state {
 	int munmap_calls;
 	void *munmap_addr;
 	size_t munmap_len;
+
+	int state_write_err;		/* write() on ".../state" fails */
+	int state_writes;		/* writes to ".../state" seen */
 };
 
 extern struct mock_state mock;

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -946,6 +947,230 @@ TEST(chan_stats_reads_the_counters)
 	EXPECT_EQ(micmem_chan_stats(7, 0, &st), -ENODEV);
 	put("mic0/dma1/errors", "-\n");
 	EXPECT_EQ(micmem_chan_stats(0, 1, &st), -EPROTO);
+}
+
+/* ---- card state (0.2) ---- */
+
+/* The content of @rel under the fake class directory. */
+static const char *get(const char *rel)
+{
+	static char buf[256];
+	char path[256];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", sysroot, rel);
+	fd = open(path, O_RDONLY);
+	ASSERT_OK(fd);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	ASSERT_OK(n);
+	buf[n] = '\0';
+	return buf;
+}
+
+TEST(card_state_names_and_parsing)
+{
+	static const char *const names[] = {
+		"ready", "booting", "online", "boot failed", "resetting",
+		"reset failed", "lost",
+	};
+	int i;
+
+	for (i = 0; i < MICMEM_CARD_NR_STATES; i++) {
+		EXPECT_STREQ(micmem_card_state_name(i), names[i]);
+		EXPECT_EQ(micmem_card_state_parse(names[i]), i);
+	}
+	EXPECT_TRUE(micmem_card_state_name(-1) == NULL);
+	EXPECT_TRUE(micmem_card_state_name(MICMEM_CARD_NR_STATES) == NULL);
+	EXPECT_EQ(micmem_card_state_parse("boot_failed"),
+		  MICMEM_CARD_BOOT_FAILED);
+	EXPECT_EQ(micmem_card_state_parse("reset-failed"),
+		  MICMEM_CARD_RESET_FAILED);
+	EXPECT_EQ(micmem_card_state_parse("boot"), -EINVAL);
+	EXPECT_EQ(micmem_card_state_parse("readyy"), -EINVAL);
+	EXPECT_EQ(micmem_card_state_parse("Ready"), -EINVAL);
+	EXPECT_EQ(micmem_card_state_parse("boot  failed"), -EINVAL);
+	EXPECT_EQ(micmem_card_state_parse(""), -EINVAL);
+	EXPECT_EQ(micmem_card_state_parse(NULL), -EINVAL);
+}
+
+TEST(card_state_reads_the_attribute)
+{
+	make_sysfs();
+	EXPECT_EQ(micmem_card_state(0), MICMEM_CARD_READY);
+	EXPECT_EQ(micmem_card_state(2), MICMEM_CARD_BOOT_FAILED);
+	EXPECT_EQ(micmem_card_state(10), MICMEM_CARD_ONLINE);
+	EXPECT_EQ(micmem_card_state(3), -ENODEV);
+	/* sysfs shows exact names only: anything else is not understood */
+	put("mic0/state", "boot_failed\n");
+	EXPECT_EQ(micmem_card_state(0), -EPROTO);
+	put("mic0/state", "dreaming\n");
+	EXPECT_EQ(micmem_card_state(0), -EPROTO);
+}
+
+TEST(card_commands_write_one_command_each)
+{
+	make_sysfs();
+	mock_reset();
+	ASSERT_EQ(micmem_card_reset(0, 0), 0);
+	EXPECT_STREQ(get("mic0/state"), "reset");
+	ASSERT_EQ(micmem_card_reset(0, MICMEM_CARD_RESET_FORCE), 0);
+	EXPECT_STREQ(get("mic0/state"), "reset:force");
+	ASSERT_EQ(micmem_card_shutdown(0), 0);
+	EXPECT_STREQ(get("mic0/state"), "shutdown");
+	/* the image is passed as it is: no path resolution, no newline */
+	ASSERT_EQ(micmem_card_boot(0, "x100/../my os.elf"), 0);
+	EXPECT_STREQ(get("mic0/state"), "boot:elf:x100/../my os.elf");
+	ASSERT_EQ(micmem_card_boot(10, "card-os"), 0);
+	EXPECT_STREQ(get("mic10/state"), "boot:elf:card-os");
+	EXPECT_EQ(mock.state_writes, 5);
+}
+
+TEST(card_commands_check_their_arguments_without_writing)
+{
+	make_sysfs();
+	mock_reset();
+	EXPECT_EQ(micmem_card_boot(0, NULL), -EINVAL);
+	EXPECT_EQ(micmem_card_boot(0, ""), -EINVAL);
+	EXPECT_EQ(micmem_card_reset(0, 2), -EINVAL);
+	EXPECT_EQ(micmem_card_reset(0, ~0U), -EINVAL);
+	EXPECT_EQ(mock.state_writes, 0);
+	EXPECT_STREQ(get("mic0/state"), "ready\n");
+	/* no such card */
+	EXPECT_EQ(micmem_card_boot(3, "os"), -ENODEV);
+	EXPECT_EQ(micmem_card_reset(3, 0), -ENODEV);
+	EXPECT_EQ(micmem_card_shutdown(3), -ENODEV);
+}
+
+TEST(card_commands_return_the_driver_errno)
+{
+	static const int errs[] = { EBUSY, EIO, EALREADY, ENODEV, ENOENT,
+				    EFBIG, EACCES };
+	unsigned int i;
+
+	make_sysfs();
+	for (i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
+		mock_reset();
+		mock.state_write_err = errs[i];
+		EXPECT_EQ(micmem_card_boot(0, "os"), -errs[i]);
+		EXPECT_EQ(micmem_card_reset(0, 0), -errs[i]);
+		EXPECT_EQ(micmem_card_shutdown(0), -errs[i]);
+		EXPECT_EQ(mock.state_writes, 3);
+	}
+	mock_reset();
+}
+
+TEST(card_wait_state_returns_at_once_when_there)
+{
+	uint64_t t0;
+
+	make_sysfs();
+	t0 = micmem_now_ns();
+	EXPECT_EQ(micmem_card_wait_state(0,
+			MICMEM_CARD_STATE_BIT(MICMEM_CARD_READY),
+			MICMEM_WAIT_FOREVER), MICMEM_CARD_READY);
+	EXPECT_EQ(micmem_card_wait_state(2,
+			MICMEM_CARD_STATE_BIT(MICMEM_CARD_ONLINE) |
+			MICMEM_CARD_STATE_BIT(MICMEM_CARD_BOOT_FAILED),
+			MICMEM_WAIT_NO_BLOCK), MICMEM_CARD_BOOT_FAILED);
+	EXPECT_LT(micmem_now_ns() - t0, 100000000ULL);
+}
+
+TEST(card_wait_state_times_out_at_the_deadline)
+{
+	uint64_t t0, dt;
+
+	make_sysfs();
+	EXPECT_EQ(micmem_card_wait_state(0,
+			MICMEM_CARD_STATE_BIT(MICMEM_CARD_ONLINE),
+			MICMEM_WAIT_NO_BLOCK), -ETIME);
+	t0 = micmem_now_ns();
+	EXPECT_EQ(micmem_card_wait_state(0,
+			MICMEM_CARD_STATE_BIT(MICMEM_CARD_ONLINE),
+			micmem_deadline_ns(300000000ULL)), -ETIME);
+	dt = micmem_now_ns() - t0;
+	EXPECT_GE(dt, 300000000ULL);
+	EXPECT_LT(dt, 2000000000ULL);
+	/* a deadline in the past: one look */
+	EXPECT_EQ(micmem_card_wait_state(0,
+			MICMEM_CARD_STATE_BIT(MICMEM_CARD_LOST), 1), -ETIME);
+}
+
+TEST(card_wait_state_sees_a_change)
+{
+	uint64_t t0;
+	pid_t pid;
+	int st;
+
+	make_sysfs();
+	put("mic0/state", "booting\n");
+	pid = fork();
+	ASSERT_OK(pid);
+	if (!pid) {
+		usleep(300000);
+		put("mic0/state", "online\n");
+		_exit(0);
+	}
+	t0 = micmem_now_ns();
+	EXPECT_EQ(micmem_card_wait_state(0,
+			MICMEM_CARD_ALL_STATES &
+			~MICMEM_CARD_STATE_BIT(MICMEM_CARD_BOOTING),
+			micmem_deadline_ns(5000000000ULL)), MICMEM_CARD_ONLINE);
+	EXPECT_GE(micmem_now_ns() - t0, 250000000ULL);
+	ASSERT_EQ(waitpid(pid, &st, 0), pid);
+}
+
+TEST(card_wait_state_errors)
+{
+	char path[300];
+	pid_t pid;
+	int st;
+
+	make_sysfs();
+	EXPECT_EQ(micmem_card_wait_state(0, 0, MICMEM_WAIT_FOREVER), -EINVAL);
+	EXPECT_EQ(micmem_card_wait_state(0, 1U << MICMEM_CARD_NR_STATES,
+					 MICMEM_WAIT_FOREVER), -EINVAL);
+	EXPECT_EQ(micmem_card_wait_state(3, MICMEM_CARD_ALL_STATES,
+					 MICMEM_WAIT_FOREVER), -ENODEV);
+	put("mic10/state", "hibernating\n");
+	EXPECT_EQ(micmem_card_wait_state(10, MICMEM_CARD_ALL_STATES,
+					 MICMEM_WAIT_FOREVER), -EPROTO);
+	/* the card goes away while we wait */
+	pid = fork();
+	ASSERT_OK(pid);
+	if (!pid) {
+		usleep(200000);
+		snprintf(path, sizeof(path), "%s/mic2", sysroot);
+		nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		_exit(0);
+	}
+	EXPECT_EQ(micmem_card_wait_state(2,
+			MICMEM_CARD_STATE_BIT(MICMEM_CARD_READY),
+			micmem_deadline_ns(5000000000ULL)), -ENODEV);
+	ASSERT_EQ(waitpid(pid, &st, 0), pid);
+}
+
+TEST(card_image_reads_the_attribute)
+{
+	char buf[64];
+
+	make_sysfs();
+	put("mic0/image", "/lib/firmware/card os.elf\n");
+	memset(buf, 'x', sizeof(buf));
+	ASSERT_EQ(micmem_card_image(0, buf, sizeof(buf)), 0);
+	EXPECT_STREQ(buf, "/lib/firmware/card os.elf");
+	EXPECT_EQ(micmem_card_image(0, buf, 25), -ERANGE);
+	ASSERT_EQ(micmem_card_image(0, buf, 26), 0);
+	/* none yet, or an older driver without the attribute */
+	put("mic2/image", "\n");
+	ASSERT_EQ(micmem_card_image(2, buf, sizeof(buf)), 0);
+	EXPECT_STREQ(buf, "");
+	ASSERT_EQ(micmem_card_image(10, buf, 1), 0);
+	EXPECT_STREQ(buf, "");
+	EXPECT_EQ(micmem_card_image(0, NULL, 8), -EINVAL);
+	EXPECT_EQ(micmem_card_image(0, buf, 0), -EINVAL);
+	EXPECT_EQ(micmem_card_image(3, buf, sizeof(buf)), -ENODEV);
 }
 
 TEST_MAIN()

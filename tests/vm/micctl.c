@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * micctl: the tool against two simulated cards (vm-run 'cards': 2, with
- * /bin/micctl and /lib/firmware/micmem-test.elf): the full
- * boot/reset/boot cycle, every exit code, and the failure modes as a script sees them.  DMA is
+ * micctl (on libmicmem's card-state calls): the tool against two
+ * simulated cards (vm-run 'cards': 2, with /bin/micctl and
+ * /lib/firmware/micmem-test.elf): the full boot/reset/boot cycle, every
+ * exit code, and the failure modes as a script sees them.  DMA is
  * checked after each boot when the driver offers it.
  */
 #define _GNU_SOURCE
@@ -232,8 +233,11 @@ TEST(usage_errors)
 	EXPECT_EQ(micctl("status 2147483646"), 4);
 	EXPECT_EQ(micctl("status mic7"), 4);
 	EXPECT_OUT("no card mic7");
-	EXPECT_EQ(micctl("boot no-such-image"), 1);
-	EXPECT_OUT("No such file or directory");
+	EXPECT_EQ(micctl("boot ''"), 2);
+	EXPECT_OUT("boot: IMAGE is empty");
+	all_ready();
+	EXPECT_EQ(micctl("boot no-such-image mic0"), 1);
+	EXPECT_OUT("mic0: boot refused: No such file or directory (state ready)");
 	EXPECT_EQ(micctl("-h"), 0);
 	EXPECT_OUT("exit status: 0 ok, 1 failed, 2 usage, 3 timeout, 4 no such card");
 	EXPECT_EQ(micctl("status"), 0);
@@ -241,9 +245,9 @@ TEST(usage_errors)
 
 TEST(no_cards_at_all)
 {
-	/* micctl looks at MICCTL_SYSFS instead of /sys/class/mic if set */
+	/* libmicmem looks at MICMEM_SYSFS instead of /sys/class/mic if set */
 	ASSERT_EQ(mkdir("/tmp/empty-class", 0755) && errno != EEXIST, 0);
-	ASSERT_OK(setenv("MICCTL_SYSFS", "/tmp/empty-class", 1));
+	ASSERT_OK(setenv("MICMEM_SYSFS", "/tmp/empty-class", 1));
 	ASSERT_EQ(micctl("status"), 4);
 	EXPECT_OUT("no cards in /tmp/empty-class");
 }
