@@ -58,8 +58,8 @@ dkms) ;;
 esac
 
 command -v dkms > /dev/null || skip "dkms (apt-get install dkms)"
-# shellcheck source=tests/vm/vm-kernel.sh
-. "$src/tests/vm/vm-kernel.sh"
+# shellcheck source=scripts/kernel.sh
+. "$src/scripts/kernel.sh"
 vm_find_kernel || skip "a Debian cloud kernel with matching headers"
 
 # Nothing outside $dest: dkms's trees, and the signing key it would
