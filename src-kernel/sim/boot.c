@@ -32,7 +32,14 @@
 #define SIM_BOOT_BOOT_MS_DEFAULT	50
 #define SIM_BOOT_MS_MAX			600000
 
-/* Mainline: "typically 64 MiB"; APIC ID of the boot CPU: any 9-bit value */
+/*
+ * What the bootstrap reports in SCRATCH2 (B.6), the only definition of the
+ * sim's power-on SCRATCH0/SCRATCH2/post code (sim_boot_reset_done(), also
+ * run at live): download address 64 MiB (mainline: "typically 64 MiB").
+ * The sources give the APIC ID of the boot CPU no value, only its field
+ * (bits 9:1); a non-zero one makes a driver that sends the boot interrupt
+ * to APIC ID 0 differ from one that uses the reported ID.
+ */
 #define SIM_BOOT_DL_ADDR		0x04000000U
 #define SIM_BOOT_APIC_ID		124U
 
@@ -239,47 +246,6 @@ void sim_boot_reg_write(struct sim_card *card, u32 off, u32 val)
 	}
 }
 
-/* Knobs: the counters and fail_* fields live under reg_lock. */
-static u64 *sim_boot_field(struct sim_card *card, unsigned long arg)
-{
-	return (u64 *)((char *)card + arg);
-}
-
-static int sim_boot_u64_get(struct sim_card *card, unsigned long arg,
-			    u64 *val)
-{
-	unsigned long flags;
-
-	spin_lock_irqsave(&card->reg_lock, flags);
-	*val = *sim_boot_field(card, arg);
-	spin_unlock_irqrestore(&card->reg_lock, flags);
-	return 0;
-}
-
-static int sim_boot_fail_get(struct sim_card *card, unsigned long arg,
-			     u64 *val)
-{
-	unsigned long flags;
-
-	spin_lock_irqsave(&card->reg_lock, flags);
-	*val = *(u32 *)((char *)card + arg);
-	spin_unlock_irqrestore(&card->reg_lock, flags);
-	return 0;
-}
-
-static int sim_boot_fail_set(struct sim_card *card, unsigned long arg,
-			     u64 val)
-{
-	unsigned long flags;
-
-	if (val > U32_MAX)
-		return -EINVAL;
-	spin_lock_irqsave(&card->reg_lock, flags);
-	*(u32 *)((char *)card + arg) = val;
-	spin_unlock_irqrestore(&card->reg_lock, flags);
-	return 0;
-}
-
 static int sim_boot_phase_get(struct sim_card *card, unsigned long arg,
 			      u64 *val)
 {
@@ -291,20 +257,14 @@ static int sim_boot_phase_get(struct sim_card *card, unsigned long arg,
 	return 0;
 }
 
-#define SIM_BOOT_OFF(f)		offsetof(struct sim_card, boot.f)
-
 static const struct sim_knob sim_boot_knobs[] = {
-	{ "fail_reset", sim_boot_fail_get, sim_boot_fail_set,
-	  SIM_BOOT_OFF(fail_reset) },
-	{ "fail_boot", sim_boot_fail_get, sim_boot_fail_set,
-	  SIM_BOOT_OFF(fail_boot) },
-	{ "resets", sim_boot_u64_get, NULL, SIM_BOOT_OFF(resets) },
-	{ "boots", sim_boot_u64_get, NULL, SIM_BOOT_OFF(boots) },
-	{ "images_rejected", sim_boot_u64_get, NULL, SIM_BOOT_OFF(rejected) },
-	{ "injected_fail_reset", sim_boot_u64_get, NULL,
-	  SIM_BOOT_OFF(injected_fail_reset) },
-	{ "injected_fail_boot", sim_boot_u64_get, NULL,
-	  SIM_BOOT_OFF(injected_fail_boot) },
+	SIM_KNOB_U32("fail_reset", boot.fail_reset),
+	SIM_KNOB_U32("fail_boot", boot.fail_boot),
+	SIM_KNOB_U64_RO("resets", boot.resets),
+	SIM_KNOB_U64_RO("boots", boot.boots),
+	SIM_KNOB_U64_RO("images_rejected", boot.rejected),
+	SIM_KNOB_U64_RO("injected_fail_reset", boot.injected_fail_reset),
+	SIM_KNOB_U64_RO("injected_fail_boot", boot.injected_fail_boot),
 	{ "boot_phase", sim_boot_phase_get, NULL },
 };
 

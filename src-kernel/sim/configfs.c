@@ -22,15 +22,6 @@
 #define SIM_DEVICE_ID_MIN	0x2250
 #define SIM_DEVICE_ID_MAX	0x225e
 
-static const struct {
-	const char *name;
-	u8 revision;
-} sim_steppings[] = {
-	{ "A0", 0x00 }, { "B0", 0x10 }, { "B1", 0x11 }, { "C0", 0x20 },
-};
-
-#define SIM_REVISION_DEFAULT	0x20	/* C0 */
-
 static struct sim_card *to_sim_card(struct config_item *item)
 {
 	return container_of(to_config_group(item), struct sim_card, group);
@@ -100,7 +91,7 @@ static ssize_t sim_cfg_stepping_show(struct config_item *item, char *page)
 	unsigned int i;
 
 	mutex_lock(&card->cfg_lock);
-	for (i = 0; i < ARRAY_SIZE(sim_steppings); i++)
+	for (i = 0; i < SIM_NR_STEPPINGS; i++)
 		if (sim_steppings[i].revision == card->revision)
 			name = sim_steppings[i].name;
 	mutex_unlock(&card->cfg_lock);
@@ -111,7 +102,7 @@ static int sim_cfg_stepping_parse(struct sim_card *card, const char *page)
 {
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(sim_steppings); i++) {
+	for (i = 0; i < SIM_NR_STEPPINGS; i++) {
 		if (sysfs_streq(page, sim_steppings[i].name)) {
 			card->revision = sim_steppings[i].revision;
 			return 0;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * DMA engine model of a simulated card: channel registers, DCR, ring
- * fetch through the SMPT, descriptor execution, completion interrupts,
- * fault injection and counters.  See dma.c.
+ * DMA engine model of a simulated card: channel registers and DCR
+ * (dma_regs.c), ring fetch through the SMPT, descriptor execution,
+ * completion interrupts, fault injection and counters (dma.c).
  */
 #ifndef _MICMEM_SIM_DMA_H
 #define _MICMEM_SIM_DMA_H
@@ -88,8 +88,14 @@ int sim_dma_init(struct sim_card *card);
  */
 void sim_dma_fini(struct sim_card *card);
 
-/* Host MMIO in [SIM_DMA_REGS_START, SIM_DMA_REGS_END); reg_lock held. */
+/* dma_regs.c: host MMIO in [SIM_DMA_REGS_START, SIM_DMA_REGS_END) */
 void sim_dma_reg_read(struct sim_card *card, u32 off, u32 *val);
 void sim_dma_reg_write(struct sim_card *card, u32 off, u32 val);
+/* dma_regs.c, for the engine; reg_lock held */
+u32 sim_dma_ring_size(struct sim_card *card, unsigned int ch);
+bool sim_dma_enabled(struct sim_card *card, unsigned int ch);
+void sim_dma_kick(struct sim_card *card, struct sim_dma_chan *chan);
+/* dma_regs.c: the model's debugfs knobs and counters */
+int sim_dma_knobs_add(struct sim_card *card);
 
 #endif /* _MICMEM_SIM_DMA_H */

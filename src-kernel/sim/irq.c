@@ -32,8 +32,6 @@
 
 #include "sim.h"
 
-/* PCI revision id of the B0 stepping (fact sheet B.6) */
-#define SIM_REVISION_B0		0x10
 /* Re-sends by SICE0 writes without a new source raised in between */
 #define SIM_IRQ_STORM		1000
 
@@ -56,8 +54,8 @@ static void sim_irq_queue(struct sim_card *card, u32 sources)
 		/* a disarmed card keeps the source pending in SICR0 */
 		if (!card->irq_armed)
 			return;
-		if (card->hw.revision >= SIM_REVISION_B0)
-			card->irq_armed = false;
+		if (sim_card_b0_plus(card))
+			card->irq_armed = 0;
 	}
 	card->irq_pending |= sources;
 	irq_work_queue(&card->irq_work);
@@ -68,7 +66,7 @@ static void sim_irq_msi_rearm(struct sim_card *card)
 {
 	u32 pending = __sim_reg_get(card, MIC_SICR0) & card->int_enable;
 
-	card->irq_armed = true;
+	card->irq_armed = 1;
 	if (pending && ++card->irq_resends > SIM_IRQ_STORM) {
 		card->irq_storms++;
 		return;
@@ -193,7 +191,7 @@ void sim_irq_init(struct sim_card *card)
 	init_irq_work(&card->irq_work, sim_irq_work_fn);
 	card->irq_pending = 0;
 	card->irq_on = false;
-	card->irq_armed = true;
+	card->irq_armed = 1;
 	card->irq_resends = 0;
 	card->irq_storms = 0;
 	memset(card->irq_count, 0, sizeof(card->irq_count));

@@ -120,7 +120,7 @@ struct sim_card {
 	u32 int_enable;
 	u32 irq_pending;
 	bool irq_on;
-	bool irq_armed;
+	u32 irq_armed;
 	u32 irq_resends;
 	u64 irq_storms;
 	u64 irq_count[MICMEM_HW_VECTORS];
@@ -183,6 +183,24 @@ static ssize_t sim_cfg_##_name##_store(struct config_item *item,	\
 }									\
 CONFIGFS_ATTR(sim_cfg_, _name)
 
+/* regs.c: the steppings, one table for configfs, SCRATCH13 and the models */
+#define SIM_REVISION_B0		0x10	/* PCI revision id of B0 (B.6) */
+#define SIM_REVISION_DEFAULT	0x20	/* C0 */
+#define SIM_NR_STEPPINGS	4
+struct sim_stepping {
+	const char *name;
+	u8 revision;
+	u8 scratch13;
+};
+
+extern const struct sim_stepping sim_steppings[SIM_NR_STEPPINGS];
+
+/* B0 and later steppings: the "re-enable interrupts" erratum (C.8 #6) */
+static inline bool sim_card_b0_plus(struct sim_card *card)
+{
+	return card->revision >= SIM_REVISION_B0;
+}
+
 /* regs.c: the register file */
 extern const struct micmem_hw_ops sim_hw_ops;
 int sim_regs_alloc(struct sim_card *card);
@@ -204,9 +222,6 @@ static inline void __sim_reg_set(struct sim_card *card, u32 off, u32 val)
 	lockdep_assert_held(&card->reg_lock);
 	card->regs[off / 4] = val;
 }
-
-u32 sim_reg_get(struct sim_card *card, u32 off);
-void sim_reg_set(struct sim_card *card, u32 off, u32 val);
 
 /* True once the card fell off the bus: models stop working. */
 static inline bool sim_card_vanished(struct sim_card *card)
@@ -270,5 +285,28 @@ struct sim_knob {
 /* Add knobs (a static table) to the card's debugfs directory. */
 int sim_knobs_add(struct sim_card *card, const struct sim_knob *knobs,
 		  unsigned int n);
+
+/*
+ * The one accessor for "a plain field of struct sim_card under
+ * card->reg_lock" (debugfs.c): @arg is the field's offset inside struct
+ * sim_card, so no channel number or other index is packed into it (a field
+ * of channel 2 is simply dma.chan[2].bytes).  Only knobs that compute
+ * their value or act on a write have functions of their own.
+ */
+int sim_knob_u32_get(struct sim_card *card, unsigned long off, u64 *val);
+int sim_knob_u32_set(struct sim_card *card, unsigned long off, u64 val);
+int sim_knob_u64_get(struct sim_card *card, unsigned long off, u64 *val);
+
+#define SIM_KNOB_OFF(_field)	offsetof(struct sim_card, _field)
+/* read-write u32 field, e.g. SIM_KNOB_U32("fail_boot", boot.fail_boot) */
+#define SIM_KNOB_U32(_name, _field)					\
+	{ _name, sim_knob_u32_get, sim_knob_u32_set,			\
+	  SIM_KNOB_OFF(_field) }
+/* read-only u32 field */
+#define SIM_KNOB_U32_RO(_name, _field)					\
+	{ _name, sim_knob_u32_get, NULL, SIM_KNOB_OFF(_field) }
+/* read-only u64 field (the counters) */
+#define SIM_KNOB_U64_RO(_name, _field)					\
+	{ _name, sim_knob_u64_get, NULL, SIM_KNOB_OFF(_field) }
 
 #endif /* _MICMEM_SIM_H */
