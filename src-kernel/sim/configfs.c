@@ -62,6 +62,42 @@ out:
 	return ret;
 }
 
+ssize_t sim_cfg_show_enum(struct config_item *item, char *page, size_t off,
+			  const char *const *names)
+{
+	struct sim_card *card = to_sim_card(item);
+	u32 val;
+
+	mutex_lock(&card->cfg_lock);
+	val = *(u32 *)((char *)card + off);
+	mutex_unlock(&card->cfg_lock);
+	return sysfs_emit(page, "%s\n", names[val]);
+}
+
+ssize_t sim_cfg_store_enum(struct config_item *item, const char *page,
+			   size_t len, size_t off, const char *const *names)
+{
+	struct sim_card *card = to_sim_card(item);
+	ssize_t ret = -EINVAL;
+	u32 i;
+
+	mutex_lock(&card->cfg_lock);
+	if (card->live) {
+		ret = -EBUSY;
+		goto out;
+	}
+	for (i = 0; names[i]; i++) {
+		if (sysfs_streq(page, names[i])) {
+			*(u32 *)((char *)card + off) = i;
+			ret = len;
+			break;
+		}
+	}
+out:
+	mutex_unlock(&card->cfg_lock);
+	return ret;
+}
+
 SIM_CFG_ATTR_U32(memsize_mb, memsize_mb, SIM_MEMSIZE_MB_MIN,
 		 SIM_MEMSIZE_MB_MAX);
 

@@ -15,6 +15,11 @@
  *                 it waits for a SICE0 write (B0+ erratum, see irq.c)
  *   interrupt_storms          one vector: re-sends the sim refused because
  *                 the handler kept re-enabling unacknowledged sources
+ *   irq_wait_sice, irq_wait_siac   B0+: masks of the DMA sources that
+ *                 fired and wait for their re-arm by a SICE0 write and,
+ *                 with MSI-X, a SIAC0 write (see irq.c)
+ *   spurious_irq  write a vector: the card sends it with no source pending
+ *   injected_spurious_irq     how many spurious_irq sent
  *   mem_pages     card memory pages allocated so far
  *   vanish        1: the card fell off the bus (reads all-ones, writes and
  *                 interrupts lost, models stop); 0: registers respond again
@@ -300,6 +305,10 @@ static const struct sim_knob sim_core_knobs[] = {
 	SIM_KNOB_U64_RO("interrupts_vector2", irq_count[2]),
 	SIM_KNOB_U32_RO("msi_armed", irq_armed),
 	SIM_KNOB_U64_RO("interrupt_storms", irq_storms),
+	SIM_KNOB_U32_RO("irq_wait_sice", irq_wait_sice),
+	SIM_KNOB_U32_RO("irq_wait_siac", irq_wait_siac),
+	{ "spurious_irq", NULL, sim_irq_spurious },
+	SIM_KNOB_U64_RO("injected_spurious_irq", injected_spurious_irq),
 	{ "mem_pages", sim_mem_pages_get, NULL },
 	{ "vanish", sim_vanish_get, sim_vanish_set },
 	{ "peek_offset", sim_peek_offset_get, sim_peek_offset_set },

@@ -182,7 +182,10 @@ TEST(boot_of_a_non_elf_file_fails)
 	rejected = knob(0, "images_rejected");
 	write_file("/tmp/not-elf", "#!/bin/sh\necho this is no ELF image\n", 37);
 
-	/* the driver does not judge images: the card's bootstrap does */
+	/*
+	 * the driver does not judge images: the card's bootstrap does, here
+	 * because meson.build makes these cards boot_image=elf
+	 */
 	card_boot(0, "/tmp/not-elf");
 	ASSERT_EQ(card_state_wait(0, "boot failed", 3000), 0);
 	EXPECT_EQ(card_attr_ll(0, "last_error"), -ENOEXEC);

@@ -465,7 +465,8 @@ TEST(interrupts_follow_enable_routing_and_autoclear)
 	const char *c = "s_irq";
 	long long v0, v1, v2, total;
 
-	ASSERT_GE(micsim_add(c, NULL), 0);
+	/* A0: no B0+ disarming (sim_sceptic.c), routing and enables only. */
+	ASSERT_GE(micsim_add(c, "stepping=A0", NULL), 0);
 	/* Our own routing, whatever the driver set up. */
 	poke(c, SICC0, 0xffffffff);
 	poke(c, SIAC0, 0);
@@ -506,8 +507,15 @@ TEST(interrupts_follow_enable_routing_and_autoclear)
 	EXPECT_EQ(knob_wait(c, "interrupts_vector1", v1 + 1), v1 + 1);
 	EXPECT_EQ(micsim_peek(c, SICR0), 0);
 
-	/* A source routed to no vector goes to the last one. */
+	/* A source routed to no vector is not delivered ... */
 	poke(c, SICE0, INT_DOORBELL0);
+	raise_irq(c, INT_DOORBELL0);
+	settle();
+	EXPECT_EQ(knob(c, "interrupts_vector2"), v2);
+	EXPECT_EQ(micsim_peek(c, SICR0), INT_DOORBELL0);
+	poke(c, SICR0, INT_DOORBELL0);
+	/* ... until MXAR routes it. */
+	poke(c, MXAR(2), INT_DOORBELL0);
 	raise_irq(c, INT_DOORBELL0);
 	EXPECT_EQ(knob_wait(c, "interrupts_vector2", v2 + 1), v2 + 1);
 	EXPECT_EQ(micsim_peek(c, SICR0), INT_DOORBELL0);
