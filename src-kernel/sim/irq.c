@@ -26,8 +26,8 @@
  * and, with MSI-X, SIAC0 with its bit too (mainline's enable_interrupts
  * rewrites both).  A raise while disarmed stays pending in SICR0 and is
  * delivered at the re-arm.  debugfs "irq_wait_sice" and "irq_wait_siac"
- * show the sources waiting for each write.  No source says which of the two writes re-arms, so the sim
- * wants both.
+ * show the sources waiting for each write.  No source says which of the
+ * two writes re-arms, so the sim wants both.
  *
  * With one vector, on top of that, a message is sent when a deliverable
  * source is raised, and whenever SICE0 is written while one is pending in

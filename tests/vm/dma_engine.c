@@ -35,6 +35,7 @@ static void load_ring(const struct desc *ring, unsigned int n)
 	ASSERT_TRUE(eng_peek(&e, DSTAT(2)) & DSTAT_QUIESCE);
 	eng_write_ring(&e, ring, n);
 	eng_program(&e, RING_SLOTS);	/* resets the indices */
+	eng_poke(&e, DCHERR(2), ~0U);	/* w1c: clears the last error */
 	ASSERT_EQ(eng_peek(&e, DTPR(2)), 0);
 	ASSERT_EQ(eng_peek(&e, DCHERR(2)), 0);
 }

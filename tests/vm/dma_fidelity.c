@@ -69,7 +69,7 @@ TEST_TIMEOUT(card_dcr_bits_survive_a_reset, 60)
 	eng_up(&e, "fx_dcr", "stepping=A0", NULL);
 	ASSERT_OK(micsim_knob_set(e.name, "card_dcr_flip", "0xaa00"));
 	ASSERT_EQ(eng_peek(&e, DCR) & 0xff00, 0xaa00);
-	ASSERT_OK(card_state_cmd(e.card, "reset"));
+	ASSERT_OK(card_state_cmd(e.card, "reset:force"));
 	ASSERT_OK(card_state_wait(e.card, "ready", 20000));
 	EXPECT_EQ(eng_peek(&e, DCR) & 0xff00, 0xaa00);
 	eng_down(&e);

@@ -573,7 +573,12 @@ TEST_TIMEOUT(probe_error_reaches_the_live_writer, 120)
 	ASSERT_LE(max, 256);
 	for (i = 0; i < max; i++) {
 		snprintf(name, sizeof(name), "s_full%d", i);
-		n = micsim_add(name, "memsize_mb=64", NULL);
+		/*
+		 * quiesce_bit=1: this case is about probe errors, and a
+		 * driver that waits for the quiesce bit on every channel
+		 * stop (issue 8) spends 0.4 s per card without it.
+		 */
+		n = micsim_add(name, "memsize_mb=64", "quiesce_bit=1", NULL);
 		if (n < 0)
 			break;
 		made++;
