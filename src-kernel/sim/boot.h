@@ -22,12 +22,19 @@ enum sim_boot_phase {
 	SIM_BOOT_FAILED,	/* error post code; only a reset leaves it */
 };
 
+/* configfs "boot_image": what the bootstrap accepts */
+enum sim_boot_image {
+	SIM_BOOT_IMAGE_RAW,	/* any bytes */
+	SIM_BOOT_IMAGE_ELF,	/* an ELF64 file only, else "nA" */
+};
+
 /**
  * struct sim_boot - configuration and state of the bootstrap model
  * @reset_ms:	configfs: how long a reset takes, ms
  * @boot_ms:	configfs: from the boot interrupt to the image reporting, ms
  * @power_on_reset: configfs: 1 = at live the card is still running its
  *		bootstrap from power-on (reset_ms to go), 0 = already ready
+ * @image:	configfs "boot_image": enum sim_boot_image
  *
  * State, under card->reg_lock:
  * @phase:	where the bootstrap is
@@ -39,7 +46,7 @@ enum sim_boot_phase {
  * @fail_boot:	knob: the next N accepted images never report
  * @resets:	resets taken (RGCR bit 0 writes)
  * @boots:	boot interrupts taken in phase ready
- * @rejected:	images rejected (not ELF)
+ * @rejected:	images rejected (boot_image elf, not an ELF64 file)
  * @injected_fail_reset: resets failed by @fail_reset
  * @injected_fail_boot: boots hung by @fail_boot
  *
@@ -49,6 +56,7 @@ struct sim_boot {
 	u32 reset_ms;
 	u32 boot_ms;
 	u32 power_on_reset;
+	u32 image;
 
 	enum sim_boot_phase phase;
 	unsigned int step;

@@ -22,15 +22,6 @@
 #define SIM_DEVICE_ID_MIN	0x2250
 #define SIM_DEVICE_ID_MAX	0x225e
 
-static const struct {
-	const char *name;
-	u8 revision;
-} sim_steppings[] = {
-	{ "A0", 0x00 }, { "B0", 0x10 }, { "B1", 0x11 }, { "C0", 0x20 },
-};
-
-#define SIM_REVISION_DEFAULT	0x20	/* C0 */
-
 static struct sim_card *to_sim_card(struct config_item *item)
 {
 	return container_of(to_config_group(item), struct sim_card, group);
@@ -71,6 +62,42 @@ out:
 	return ret;
 }
 
+ssize_t sim_cfg_show_enum(struct config_item *item, char *page, size_t off,
+			  const char *const *names)
+{
+	struct sim_card *card = to_sim_card(item);
+	u32 val;
+
+	mutex_lock(&card->cfg_lock);
+	val = *(u32 *)((char *)card + off);
+	mutex_unlock(&card->cfg_lock);
+	return sysfs_emit(page, "%s\n", names[val]);
+}
+
+ssize_t sim_cfg_store_enum(struct config_item *item, const char *page,
+			   size_t len, size_t off, const char *const *names)
+{
+	struct sim_card *card = to_sim_card(item);
+	ssize_t ret = -EINVAL;
+	u32 i;
+
+	mutex_lock(&card->cfg_lock);
+	if (card->live) {
+		ret = -EBUSY;
+		goto out;
+	}
+	for (i = 0; names[i]; i++) {
+		if (sysfs_streq(page, names[i])) {
+			*(u32 *)((char *)card + off) = i;
+			ret = len;
+			break;
+		}
+	}
+out:
+	mutex_unlock(&card->cfg_lock);
+	return ret;
+}
+
 SIM_CFG_ATTR_U32(memsize_mb, memsize_mb, SIM_MEMSIZE_MB_MIN,
 		 SIM_MEMSIZE_MB_MAX);
 
@@ -100,7 +127,7 @@ static ssize_t sim_cfg_stepping_show(struct config_item *item, char *page)
 	unsigned int i;
 
 	mutex_lock(&card->cfg_lock);
-	for (i = 0; i < ARRAY_SIZE(sim_steppings); i++)
+	for (i = 0; i < SIM_NR_STEPPINGS; i++)
 		if (sim_steppings[i].revision == card->revision)
 			name = sim_steppings[i].name;
 	mutex_unlock(&card->cfg_lock);
@@ -111,7 +138,7 @@ static int sim_cfg_stepping_parse(struct sim_card *card, const char *page)
 {
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(sim_steppings); i++) {
+	for (i = 0; i < SIM_NR_STEPPINGS; i++) {
 		if (sysfs_streq(page, sim_steppings[i].name)) {
 			card->revision = sim_steppings[i].revision;
 			return 0;

@@ -15,6 +15,11 @@
  *                 it waits for a SICE0 write (B0+ erratum, see irq.c)
  *   interrupt_storms          one vector: re-sends the sim refused because
  *                 the handler kept re-enabling unacknowledged sources
+ *   irq_wait_sice, irq_wait_siac   B0+: masks of the DMA sources that
+ *                 fired and wait for their re-arm by a SICE0 write and,
+ *                 with MSI-X, a SIAC0 write (see irq.c)
+ *   spurious_irq  write a vector: the card sends it with no source pending
+ *   injected_spurious_irq     how many spurious_irq sent
  *   mem_pages     card memory pages allocated so far
  *   vanish        1: the card fell off the bus (reads all-ones, writes and
  *                 interrupts lost, models stop); 0: registers respond again
@@ -126,6 +131,44 @@ void sim_knobs_enable(struct sim_card *card, bool on)
 	mutex_unlock(&card->knob_lock);
 }
 
+/* The plain-field accessors of SIM_KNOB_U32/U32_RO/U64_RO (sim.h). */
+static void *sim_knob_field(struct sim_card *card, unsigned long off)
+{
+	return (char *)card + off;
+}
+
+int sim_knob_u32_get(struct sim_card *card, unsigned long off, u64 *val)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&card->reg_lock, flags);
+	*val = *(u32 *)sim_knob_field(card, off);
+	spin_unlock_irqrestore(&card->reg_lock, flags);
+	return 0;
+}
+
+int sim_knob_u32_set(struct sim_card *card, unsigned long off, u64 val)
+{
+	unsigned long flags;
+
+	if (val > U32_MAX)
+		return -EINVAL;
+	spin_lock_irqsave(&card->reg_lock, flags);
+	*(u32 *)sim_knob_field(card, off) = val;
+	spin_unlock_irqrestore(&card->reg_lock, flags);
+	return 0;
+}
+
+int sim_knob_u64_get(struct sim_card *card, unsigned long off, u64 *val)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&card->reg_lock, flags);
+	*val = *(u64 *)sim_knob_field(card, off);
+	spin_unlock_irqrestore(&card->reg_lock, flags);
+	return 0;
+}
+
 static int sim_mmio_show(struct seq_file *m, void *unused)
 {
 	struct sim_card *card = m->private;
@@ -169,52 +212,22 @@ static int sim_mmio_reset_set(struct sim_card *card, unsigned long arg,
 	return 0;
 }
 
-static int sim_mmio_reads_get(struct sim_card *card, unsigned long arg,
-			      u64 *val)
-{
-	*val = sim_sum(card->mmio_reads, SIM_NR_REGS);
-	return 0;
-}
+/* Totals: arg selects the counter array (SIM_TOTAL_*). */
+enum { SIM_TOTAL_READS, SIM_TOTAL_WRITES, SIM_TOTAL_IRQS };
 
-static int sim_mmio_writes_get(struct sim_card *card, unsigned long arg,
-			       u64 *val)
+static int sim_total_get(struct sim_card *card, unsigned long arg, u64 *val)
 {
-	*val = sim_sum(card->mmio_writes, SIM_NR_REGS);
-	return 0;
-}
-
-static int sim_mmio_bad_get(struct sim_card *card, unsigned long arg,
-			    u64 *val)
-{
-	*val = READ_ONCE(card->mmio_bad);
-	return 0;
-}
-
-static int sim_interrupts_get(struct sim_card *card, unsigned long arg,
-			      u64 *val)
-{
-	*val = sim_sum(card->irq_count, MICMEM_HW_VECTORS);
-	return 0;
-}
-
-static int sim_interrupts_vector_get(struct sim_card *card,
-				     unsigned long arg, u64 *val)
-{
-	*val = READ_ONCE(card->irq_count[arg]);
-	return 0;
-}
-
-static int sim_msi_armed_get(struct sim_card *card, unsigned long arg,
-			     u64 *val)
-{
-	*val = READ_ONCE(card->irq_armed);
-	return 0;
-}
-
-static int sim_interrupt_storms_get(struct sim_card *card, unsigned long arg,
-				    u64 *val)
-{
-	*val = READ_ONCE(card->irq_storms);
+	switch (arg) {
+	case SIM_TOTAL_READS:
+		*val = sim_sum(card->mmio_reads, SIM_NR_REGS);
+		break;
+	case SIM_TOTAL_WRITES:
+		*val = sim_sum(card->mmio_writes, SIM_NR_REGS);
+		break;
+	default:
+		*val = sim_sum(card->irq_count, MICMEM_HW_VECTORS);
+		break;
+	}
 	return 0;
 }
 
@@ -283,15 +296,19 @@ static int sim_raise_set(struct sim_card *card, unsigned long arg, u64 val)
 
 static const struct sim_knob sim_core_knobs[] = {
 	{ "mmio_reset", NULL, sim_mmio_reset_set },
-	{ "mmio_reads", sim_mmio_reads_get, NULL },
-	{ "mmio_writes", sim_mmio_writes_get, NULL },
-	{ "mmio_bad", sim_mmio_bad_get, NULL },
-	{ "interrupts", sim_interrupts_get, NULL },
-	{ "interrupts_vector0", sim_interrupts_vector_get, NULL, 0 },
-	{ "interrupts_vector1", sim_interrupts_vector_get, NULL, 1 },
-	{ "interrupts_vector2", sim_interrupts_vector_get, NULL, 2 },
-	{ "msi_armed", sim_msi_armed_get, NULL },
-	{ "interrupt_storms", sim_interrupt_storms_get, NULL },
+	{ "mmio_reads", sim_total_get, NULL, SIM_TOTAL_READS },
+	{ "mmio_writes", sim_total_get, NULL, SIM_TOTAL_WRITES },
+	SIM_KNOB_U64_RO("mmio_bad", mmio_bad),
+	{ "interrupts", sim_total_get, NULL, SIM_TOTAL_IRQS },
+	SIM_KNOB_U64_RO("interrupts_vector0", irq_count[0]),
+	SIM_KNOB_U64_RO("interrupts_vector1", irq_count[1]),
+	SIM_KNOB_U64_RO("interrupts_vector2", irq_count[2]),
+	SIM_KNOB_U32_RO("msi_armed", irq_armed),
+	SIM_KNOB_U64_RO("interrupt_storms", irq_storms),
+	SIM_KNOB_U32_RO("irq_wait_sice", irq_wait_sice),
+	SIM_KNOB_U32_RO("irq_wait_siac", irq_wait_siac),
+	{ "spurious_irq", NULL, sim_irq_spurious },
+	SIM_KNOB_U64_RO("injected_spurious_irq", injected_spurious_irq),
 	{ "mem_pages", sim_mem_pages_get, NULL },
 	{ "vanish", sim_vanish_get, sim_vanish_set },
 	{ "peek_offset", sim_peek_offset_get, sim_peek_offset_set },

@@ -4,173 +4,57 @@
  *
  * Each of the 8 channels has a worker (process context, an unbound
  * workqueue per card) that a DHPR write, an enabling DCR write, a DCHERR
- * clear or the end of a stall wakes.  While the channel is enabled in DCR,
- * has no error and head != tail, the worker fetches the descriptor at tail
- * from the ring (host memory through the SMPT when DRAR_HI.SYS is set,
- * else card memory), executes it, advances tail, writes DSTAT to the
- * DSTATWB location and raises the channel interrupt when the descriptor
- * asks for one and DCAR.IM1 is clear (SICE0 is then checked by the sim
- * core).  One descriptor at a time, in ring order.
+ * write that clears it or the end of a stall wakes.  While the channel is
+ * enabled in DCR, DCHERR is 0 and there is work (head != tail, or a whole
+ * ring more after a repeated DHPR value, see dma_regs.c), the worker
+ * fetches the descriptor at tail from the ring (host memory through the
+ * SMPT when DRAR_HI.SYS is set, else card memory), executes it, advances
+ * tail, writes DSTAT to the DSTATWB location (option dstatwb) and raises
+ * the channel interrupt when the descriptor asks for one.  One descriptor
+ * at a time, in ring order.  The register side, the options for what the
+ * sources leave open and the knobs are in dma_regs.c.
  *
- * Readings where doc/x100-hardware.md is silent or uncertain (G):
+ * Rules from public sources, enforced here:
+ *  - The ring size (DRAR_HI 20:4) is a multiple of 64 below 128 Ki (MPSS
+ *    set_desc_ring); anything else is a RING channel error at the first
+ *    fetch.
+ *  - A MEMCOPY on a host-owned channel (DCR owner bit set) moves at most
+ *    512 KiB (both Intel host drivers); more is a SIZE channel error.
+ *  - Erratum C.5/#2: a STATUS with INTR not directly preceded by a plain
+ *    STATUS loses its interrupt (counted in "dma_errata").
+ *  - The interrupt path follows the owner: a host-owned channel raises
+ *    its SICR0 source unless DCAR.IM1 masks it; a card-owned channel
+ *    interrupts the card OS (counted in dmaN_card_interrupts) unless
+ *    DCAR.IM0 masks it.  Error interrupts take the same path, unless
+ *    DCHERRMSK masks the error bits.
+ *
+ * Readings where the sources are silent:
  *  - DSTAT[16:0] is tail, the index of the next descriptor to complete
- *    (B0+ reading, G.8); DTPR reads the same; DSTAT bit 29 (quiesce) is
- *    set while the channel is disabled and its worker idle.
- *  - DSTATWB receives the 32-bit DSTAT after every descriptor, with bit 31
- *    set when the channel stopped on an error (MPSS tests bit 31 as "DMA
- *    hardware error", G.7).
- *  - Writing DRAR_HI resets the channel's head and tail to 0; drivers read
- *    DTPR after programming the ring and start from there (C.4 step 7).
+ *    (B0+ reading, G.8); DTPR reads the same.
+ *  - dstatwb = on_complete (default) | per_desc: the 32-bit DSTAT, with
+ *    bit 31 set when the channel stopped on an error (MPSS's "DMA
+ *    hardware error", G.7), is written to DSTATWB only when the channel
+ *    runs out of work or stops on an error (on_complete), or after every
+ *    descriptor (per_desc).
  *  - An error stops the channel at the failing descriptor (tail stays on
- *    it) with DCHERR set (bits in dma.h); the error interrupt is raised
- *    unless DCHERRMSK masks the bits.  Clearing DCHERR (write 1 to clear)
- *    resumes at tail, so a driver can patch the ring and go on.
- *  - Erratum C.8 #1: a DHPR value equal to the previous one is flagged as
- *    a head error; erratum C.8 #2: a STATUS with INTR not directly preceded
- *    by a plain STATUS loses its interrupt.  Both count in "dma_errata".
- *  - The channel owner bit is not checked: ownership only selects the
- *    interrupt path (IM0 vs IM1), and the host is the only driver here.
+ *    it) with DCHERR set (bits in dma.h); what a host write to DCHERR does
+ *    is the dcherr option (dma_regs.c).
  *
- * Host memory is reached by bus address == physical address (the sim's
- * device maps directly, see card.c) and touched page by page with
- * kmap_local_page(): no bounce buffer for host <-> card copies.
+ * Fault knobs: stall (a channel mask), fail_next (+ fail_skip good ones
+ * first: the descriptor fails, INJECTED), fail_fetch_next (the fetch
+ * fails, FETCH), drop_irq (the next N host interrupts are lost),
+ * delay_completion_us (each STATUS descriptor runs that much later), each
+ * counted in an injected_* counter.  MEMCOPY is executed by one function,
+ * sim_dma_memcopy().
+ *
+ * What the addresses of a descriptor reach (card memory, host memory
+ * through the SMPT) is dma_mem.c.
  */
-#include <linux/highmem.h>
-#include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 
 #include "sim.h"
 #include "../include/x100/desc.h"
-
-#define SIM_SMPT_PAGE_MASK	(MIC_SMPT_PAGE_SIZE - 1)
-
-struct configfs_attribute *sim_dma_cfg_attrs[] = {
-	NULL,
-};
-
-void sim_dma_cfg_init(struct sim_card *card)
-{
-}
-
-static unsigned int sim_dma_reg_chan(u32 off)
-{
-	return (off - MIC_DCAR(0)) / (MIC_DCAR(1) - MIC_DCAR(0));
-}
-
-static u32 sim_dma_reg_field(u32 off)
-{
-	return (off - MIC_DCAR(0)) % (MIC_DCAR(1) - MIC_DCAR(0));
-}
-
-static bool sim_dma_is_chan_reg(u32 off)
-{
-	return off >= MIC_DCAR(0) && off < MIC_DCAR(MIC_DMA_CHANNELS);
-}
-
-/* ------------------------------------------------------------------ */
-/* Register side (reg_lock held)                                       */
-
-static u32 sim_dma_ring_size(struct sim_card *card, unsigned int ch)
-{
-	return MIC_DRAR_HI_SIZE_GET(__sim_reg_get(card, MIC_DRAR_HI(ch)));
-}
-
-static bool sim_dma_enabled(struct sim_card *card, unsigned int ch)
-{
-	return __sim_reg_get(card, MIC_DCR) & MIC_DCR_ENABLE(ch);
-}
-
-static void sim_dma_kick(struct sim_card *card, struct sim_dma_chan *chan)
-{
-	if (!card->dma.stopped && !card->vanished)
-		queue_work(card->dma.wq, &chan->work);
-}
-
-void sim_dma_reg_read(struct sim_card *card, u32 off, u32 *val)
-{
-	struct sim_dma_chan *chan;
-
-	*val = __sim_reg_get(card, off);
-	if (!sim_dma_is_chan_reg(off))
-		return;
-	chan = &card->dma.chan[sim_dma_reg_chan(off)];
-	switch (sim_dma_reg_field(off)) {
-	case 0x04:	/* DHPR */
-		*val = chan->head;
-		break;
-	case 0x08:	/* DTPR */
-		*val = chan->tail;
-		break;
-	case 0x20:	/* DSTAT */
-		*val = chan->tail & MIC_DSTAT_CMP_CNT;
-		if (!sim_dma_enabled(card, chan->nr) && !chan->running)
-			*val |= MIC_DSTAT_QUIESCE;
-		break;
-	}
-}
-
-static void sim_dma_head_write(struct sim_card *card,
-			       struct sim_dma_chan *chan, u32 val)
-{
-	u32 size = sim_dma_ring_size(card, chan->nr);
-	u32 off = MIC_DCHERR(chan->nr);
-
-	if ((chan->head_written && val == chan->head) || val >= size) {
-		if (chan->head_written && val == chan->head)
-			card->dma.errata++;
-		chan->errors++;
-		__sim_reg_set(card, off, __sim_reg_get(card, off) |
-			      SIM_DCHERR_HEAD);
-		return;
-	}
-	chan->head = val;
-	chan->head_written = true;
-	sim_dma_kick(card, chan);
-}
-
-void sim_dma_reg_write(struct sim_card *card, u32 off, u32 val)
-{
-	struct sim_dma_chan *chan;
-	unsigned int ch;
-
-	if (off == MIC_DCR) {
-		__sim_reg_set(card, off, val);
-		for (ch = 0; ch < MIC_DMA_CHANNELS; ch++)
-			if (val & MIC_DCR_ENABLE(ch))
-				sim_dma_kick(card, &card->dma.chan[ch]);
-		return;
-	}
-	if (!sim_dma_is_chan_reg(off)) {
-		__sim_reg_set(card, off, val);
-		return;
-	}
-
-	chan = &card->dma.chan[sim_dma_reg_chan(off)];
-	switch (sim_dma_reg_field(off)) {
-	case 0x04:	/* DHPR */
-		sim_dma_head_write(card, chan, val);
-		break;
-	case 0x08:	/* DTPR: read-only */
-	case 0x20:	/* DSTAT: read-only */
-		break;
-	case 0x18:	/* DRAR_HI: a new ring */
-		__sim_reg_set(card, off, val);
-		chan->head = 0;
-		chan->tail = 0;
-		chan->head_written = false;
-		chan->plain_status = false;
-		break;
-	case 0x2c:	/* DCHERR: write 1 to clear; resume when clear */
-		__sim_reg_set(card, off, __sim_reg_get(card, off) & ~val);
-		if (!__sim_reg_get(card, off))
-			sim_dma_kick(card, chan);
-		break;
-	default:
-		__sim_reg_set(card, off, val);
-		break;
-	}
-}
 
 /* ------------------------------------------------------------------ */
 /* Memory side (the channel's worker, process context)                 */
@@ -180,146 +64,11 @@ struct sim_dma_snap {
 	u32 smpt[MIC_SMPT_NUM];
 	u64 ring;		/* card address of the descriptor to run */
 	u64 dstatwb;		/* card address of the DSTAT write-back */
+	u32 err;		/* DCHERR bits before the fetch (ring, inject) */
+	u32 delay_us;		/* delay_completion_us */
 	bool inject;		/* fail_next: fail this descriptor */
+	bool host_owned;	/* DCR owner bit: 512 KiB MEMCOPY limit */
 };
-
-static bool sim_dma_in_window(u64 addr, u64 len)
-{
-	return addr >= MIC_SYSTEM_BASE && len <= MIC_SYSTEM_SIZE &&
-	       addr - MIC_SYSTEM_BASE <= MIC_SYSTEM_SIZE - len;
-}
-
-static bool sim_dma_in_card(struct sim_card *card, u64 addr, u64 len)
-{
-	return addr <= card->mem_size && len <= card->mem_size - addr;
-}
-
-typedef int (*sim_host_fn)(void *host, u64 done, size_t len, void *arg);
-
-/*
- * Call @fn for each piece of the SMPT-window range [@addr, @addr + @len)
- * that lies in one host page; with a NULL @fn only check that every page
- * is host RAM.  SIM_DCHERR_ADDR for anything else.
- */
-static int sim_dma_host_walk(struct sim_card *card, const u32 *smpt,
-			     u64 addr, u64 len, sim_host_fn fn, void *arg)
-{
-	u64 done = 0;
-
-	if (!sim_dma_in_window(addr, len))
-		return SIM_DCHERR_ADDR;
-	while (done < len) {
-		u64 a = addr + done - MIC_SYSTEM_BASE;
-		u64 phys = ((u64)(smpt[a >> MIC_SMPT_PAGE_SHIFT] >> 2) <<
-			    MIC_SMPT_PAGE_SHIFT) | (a & SIM_SMPT_PAGE_MASK);
-		size_t off = offset_in_page(phys);
-		size_t n = min_t(u64, len - done, PAGE_SIZE - off);
-		void *p;
-		int ret;
-
-		if (!pfn_valid(PHYS_PFN(phys)))
-			return SIM_DCHERR_ADDR;
-		if (fn) {
-			/* a card that fell off the bus stops touching memory */
-			if (sim_card_vanished(card))
-				return SIM_DCHERR_ADDR;
-			p = kmap_local_page(pfn_to_page(PHYS_PFN(phys)));
-			ret = fn(p + off, done, n, arg);
-			kunmap_local(p);
-			if (ret)
-				return ret;
-		}
-		done += n;
-	}
-	return 0;
-}
-
-static int sim_dma_host_to_buf(void *host, u64 done, size_t len, void *arg)
-{
-	memcpy((char *)arg + done, host, len);
-	return 0;
-}
-
-static int sim_dma_buf_to_host(void *host, u64 done, size_t len, void *arg)
-{
-	memcpy(host, (const char *)arg + done, len);
-	return 0;
-}
-
-/* Read or write a small buffer at any card physical address. */
-static int sim_dma_access(struct sim_card *card, const u32 *smpt, u64 addr,
-			  void *buf, size_t len, bool write)
-{
-	if (sim_dma_in_card(card, addr, len)) {
-		if (write)
-			return sim_mem_write(card, addr, buf, len) ?
-			       SIM_DCHERR_ADDR : 0;
-		return sim_mem_read(card, addr, buf, len) ? SIM_DCHERR_ADDR : 0;
-	}
-	return sim_dma_host_walk(card, smpt, addr, len,
-				 write ? sim_dma_buf_to_host :
-					 sim_dma_host_to_buf, buf);
-}
-
-struct sim_dma_copy {
-	struct sim_card *card;
-	u64 card_addr;
-};
-
-static int sim_dma_host_to_card(void *host, u64 done, size_t len, void *arg)
-{
-	struct sim_dma_copy *c = arg;
-
-	return sim_mem_write(c->card, c->card_addr + done, host, len) ?
-	       SIM_DCHERR_ADDR : 0;
-}
-
-static int sim_dma_card_to_host(void *host, u64 done, size_t len, void *arg)
-{
-	struct sim_dma_copy *c = arg;
-
-	return sim_mem_read(c->card, c->card_addr + done, host, len) ?
-	       SIM_DCHERR_ADDR : 0;
-}
-
-static int sim_dma_memcopy(struct sim_dma_chan *chan,
-			   const struct sim_dma_snap *snap, u64 src, u64 dst,
-			   u64 len)
-{
-	struct sim_card *card = chan->card;
-	bool src_card = sim_dma_in_card(card, src, len);
-	bool dst_card = sim_dma_in_card(card, dst, len);
-	struct sim_dma_copy c = { .card = card };
-	u64 done;
-	int ret;
-
-	if (src_card && dst_card) {
-		for (done = 0; done < len; done += PAGE_SIZE) {
-			size_t n = min_t(u64, len - done, PAGE_SIZE);
-
-			if (sim_mem_read(card, src + done, chan->bounce, n) ||
-			    sim_mem_write(card, dst + done, chan->bounce, n))
-				return SIM_DCHERR_ADDR;
-		}
-		return 0;
-	}
-	if (src_card) {
-		/* check the whole host range before writing any of it */
-		ret = sim_dma_host_walk(card, snap->smpt, dst, len, NULL, NULL);
-		if (ret)
-			return ret;
-		c.card_addr = src;
-		return sim_dma_host_walk(card, snap->smpt, dst, len,
-					 sim_dma_card_to_host, &c);
-	}
-	if (dst_card) {
-		c.card_addr = dst;
-		return sim_dma_host_walk(card, snap->smpt, src, len,
-					 sim_dma_host_to_card, &c);
-	}
-	/* host -> host is not something the engine does (C.1) */
-	return SIM_DCHERR_ADDR;
-}
 
 /*
  * Execute @d.  Returns 0 or DCHERR bits; *@intr tells whether the
@@ -333,6 +82,7 @@ static int sim_dma_exec(struct sim_dma_chan *chan,
 	__le64 val64 = d->qw0;
 	__le32 val32;
 	u64 src, dst, len;
+	int err;
 
 	*intr = false;
 	*bytes = 0;
@@ -350,9 +100,14 @@ static int sim_dma_exec(struct sim_dma_chan *chan,
 			return SIM_DCHERR_DESC;
 		if ((src | dst) & (MIC_DMA_ALIGN - 1))
 			return SIM_DCHERR_ALIGN;
+		if (snap->host_owned && len > MIC_DMA_MAX_XFER_HOST)
+			return SIM_DCHERR_SIZE;
 		*intr = qw1 & MIC_DESC_MEMCOPY_INTR;
 		*bytes = len;
-		return sim_dma_memcopy(chan, snap, src, dst, len);
+		err = sim_dma_memcopy(chan, snap->smpt, src, dst, len);
+		if (!err)
+			sim_dma_corrupt(chan, snap->smpt, dst);
+		return err;
 	case MIC_DESC_STATUS:
 		if (qw1 & MIC_DESC_STATUS_RSVD1)
 			return SIM_DCHERR_DESC;
@@ -378,31 +133,20 @@ static int sim_dma_exec(struct sim_dma_chan *chan,
 	}
 }
 
-/*
- * reg_lock held: may the channel execute its next descriptor?  Fills
- * @snap (and takes a fail_next decision) when it may.
- */
-static bool sim_dma_next(struct sim_card *card, struct sim_dma_chan *chan,
-			 struct sim_dma_snap *snap)
+static bool sim_dma_ring_size_ok(u32 size)
 {
-	struct sim_dma *dma = &card->dma;
-	unsigned int ch = chan->nr, i;
-	u32 hi, lo;
+	return size && size < SIM_DMA_RING_LIMIT &&
+	       !(size % SIM_DMA_RING_ALIGN);
+}
+
+/* reg_lock held: the card address of descriptor @tail of @ch's ring */
+static u64 sim_dma_desc_addr(struct sim_card *card, unsigned int ch,
+			     u32 tail)
+{
+	u32 hi = __sim_reg_get(card, MIC_DRAR_HI(ch));
+	u32 lo = __sim_reg_get(card, MIC_DRAR_LO(ch));
 	u64 base;
 
-	if (dma->stopped || card->vanished || !sim_dma_enabled(card, ch) ||
-	    __sim_reg_get(card, MIC_DCHERR(ch)) || chan->head == chan->tail)
-		return false;
-	if (dma->stall & BIT(ch)) {
-		if (!chan->stalled)
-			dma->injected_stall++;
-		chan->stalled = true;
-		return false;
-	}
-	chan->stalled = false;
-
-	hi = __sim_reg_get(card, MIC_DRAR_HI(ch));
-	lo = __sim_reg_get(card, MIC_DRAR_LO(ch));
 	if (hi & MIC_DRAR_HI_SYS)
 		base = MIC_SYSTEM_BASE +
 		       ((u64)MIC_DRAR_HI_SMPT_GET(hi) << MIC_SMPT_PAGE_SHIFT) +
@@ -410,15 +154,19 @@ static bool sim_dma_next(struct sim_card *card, struct sim_dma_chan *chan,
 	else
 		base = ((u64)MIC_DRAR_HI_BA(hi) << 32) + lo;
 	/* an unaligned ring base is a descriptor address error */
-	snap->ring = base & (MIC_DMA_ALIGN - 1) ? ~0ULL :
-		     base + (u64)chan->tail * sizeof(struct mic_desc);
-	snap->dstatwb = ((u64)__sim_reg_get(card, MIC_DSTATWB_HI(ch)) << 32) |
-			__sim_reg_get(card, MIC_DSTATWB_LO(ch));
-	for (i = 0; i < MIC_SMPT_NUM; i++)
-		snap->smpt[i] = __sim_reg_get(card, MIC_SMPT(i));
+	return base & (MIC_DMA_ALIGN - 1) ? ~0ULL :
+	       base + (u64)tail * sizeof(struct mic_desc);
+}
 
+/* reg_lock held: take the injection decisions for one descriptor. */
+static void sim_dma_inject(struct sim_dma *dma, struct sim_dma_snap *snap)
+{
 	snap->inject = false;
-	if (dma->fail_next) {
+	if (dma->fail_fetch_next) {
+		dma->fail_fetch_next--;
+		dma->injected_fail_fetch++;
+		snap->err = SIM_DCHERR_FETCH;
+	} else if (dma->fail_next) {
 		if (dma->fail_skip) {
 			dma->fail_skip--;
 		} else {
@@ -427,8 +175,62 @@ static bool sim_dma_next(struct sim_card *card, struct sim_dma_chan *chan,
 			snap->inject = true;
 		}
 	}
+	snap->delay_us = dma->delay_completion_us;
+}
+
+/*
+ * reg_lock held: may the channel execute its next descriptor?  Fills
+ * @snap when it may; starts the extra lap of a repeated DHPR value when
+ * tail has caught up with head.
+ */
+static bool sim_dma_next(struct sim_card *card, struct sim_dma_chan *chan,
+			 struct sim_dma_snap *snap)
+{
+	struct sim_dma *dma = &card->dma;
+	unsigned int ch = chan->nr, i;
+
+	if (dma->stopped || card->vanished || !sim_dma_enabled(card, ch) ||
+	    __sim_reg_get(card, MIC_DCHERR(ch)) ||
+	    (chan->head == chan->tail && !chan->lap))
+		return false;
+	if (dma->stall & BIT(ch)) {
+		if (!chan->stalled)
+			dma->injected_stall++;
+		chan->stalled = true;
+		return false;
+	}
+	chan->stalled = false;
+	if (chan->head == chan->tail)
+		chan->lap = false;	/* the ring once more, through head */
+
+	snap->err = sim_dma_ring_size_ok(sim_dma_ring_size(card, ch)) ?
+		    0 : SIM_DCHERR_RING;
+	snap->ring = sim_dma_desc_addr(card, ch, chan->tail);
+	snap->dstatwb = ((u64)__sim_reg_get(card, MIC_DSTATWB_HI(ch)) << 32) |
+			__sim_reg_get(card, MIC_DSTATWB_LO(ch));
+	snap->host_owned = sim_dma_host_owned(card, ch);
+	for (i = 0; i < MIC_SMPT_NUM; i++)
+		snap->smpt[i] = __sim_reg_get(card, MIC_SMPT(i));
+	if (!snap->err)
+		sim_dma_inject(dma, snap);
 	chan->running = true;
 	return true;
+}
+
+/*
+ * reg_lock held: does an interrupt of @chan reach the host?  The owner
+ * bit picks the path, its DCAR mask gates it (top of the file).
+ */
+static bool sim_dma_irq_path(struct sim_card *card, struct sim_dma_chan *chan)
+{
+	u32 dcar = __sim_reg_get(card, MIC_DCAR(chan->nr));
+
+	if (!sim_dma_host_owned(card, chan->nr)) {
+		if (!(dcar & MIC_DCAR_IM0))
+			chan->card_interrupts++;
+		return false;
+	}
+	return !(dcar & MIC_DCAR_IM1);
 }
 
 /* reg_lock held: count @d and decide about its interrupt. */
@@ -468,7 +270,7 @@ static bool sim_dma_done(struct sim_card *card, struct sim_dma_chan *chan,
 	chan->tail = mic_ring_next(chan->tail,
 				   sim_dma_ring_size(card, chan->nr));
 
-	if (!intr || (__sim_reg_get(card, MIC_DCAR(chan->nr)) & MIC_DCAR_IM1))
+	if (!intr || !sim_dma_irq_path(card, chan))
 		return false;
 	if (dma->drop_irq) {
 		dma->drop_irq--;
@@ -487,34 +289,46 @@ static bool sim_dma_fail(struct sim_card *card, struct sim_dma_chan *chan,
 	chan->errors++;
 	__sim_reg_set(card, MIC_DCHERR(ch),
 		      __sim_reg_get(card, MIC_DCHERR(ch)) | err);
-	return !(__sim_reg_get(card, MIC_DCAR(ch)) & MIC_DCAR_IM1) &&
-	       (err & ~__sim_reg_get(card, MIC_DCHERRMSK(ch)));
+	return (err & ~__sim_reg_get(card, MIC_DCHERRMSK(ch))) &&
+	       sim_dma_irq_path(card, chan);
 }
 
-/*
- * corrupt_next: flip bit 0 of the first destination byte of a MEMCOPY
- * just executed, before its completion is visible (test data corruption
- * on the wire, e.g. for a verifying copy).
- */
-static void sim_dma_corrupt(struct sim_card *card,
-			    const struct sim_dma_snap *snap,
-			    const struct mic_desc *d)
+/* delay_completion_us before a STATUS descriptor; fini cuts it short. */
+static void sim_dma_delay(struct sim_card *card, const struct sim_dma_snap *snap,
+			  const struct mic_desc *d)
 {
-	u64 dst = mic_desc_memcopy_dst(d);
-	bool hit = false;
-	u8 b;
-
-	spin_lock_irq(&card->reg_lock);
-	if (card->dma.corrupt_next) {
-		card->dma.corrupt_next--;
-		card->dma.injected_corrupt++;
-		hit = true;
-	}
-	spin_unlock_irq(&card->reg_lock);
-	if (!hit || sim_dma_access(card, snap->smpt, dst, &b, 1, false))
+	if (!snap->delay_us || mic_desc_type(d) != MIC_DESC_STATUS)
 		return;
-	b ^= 0x01;
-	sim_dma_access(card, snap->smpt, dst, &b, 1, true);
+	spin_lock_irq(&card->reg_lock);
+	card->dma.injected_delay_completion++;
+	spin_unlock_irq(&card->reg_lock);
+	wait_event_timeout(card->dma.wait, READ_ONCE(card->dma.stopped),
+			   usecs_to_jiffies(snap->delay_us));
+}
+
+/* Fetch and execute the descriptor @snap points at; 0 or DCHERR bits. */
+static u32 sim_dma_step(struct sim_dma_chan *chan,
+			const struct sim_dma_snap *snap, struct mic_desc *d,
+			bool *intr, u64 *bytes)
+{
+	struct sim_card *card = chan->card;
+	u32 err;
+
+	*intr = false;
+	*bytes = 0;
+	memset(d, 0, sizeof(*d));
+	if (snap->err)
+		return snap->err;
+	if (snap->inject)
+		return SIM_DCHERR_INJECTED;
+	if (snap->ring == ~0ULL)
+		return SIM_DCHERR_ALIGN;
+	err = sim_dma_access(card, snap->smpt, snap->ring, d, sizeof(*d),
+			     false);
+	if (err)
+		return err;
+	sim_dma_delay(card, snap, d);
+	return sim_dma_exec(chan, snap, d, intr, bytes);
 }
 
 static void sim_dma_work(struct work_struct *work)
@@ -523,8 +337,8 @@ static void sim_dma_work(struct work_struct *work)
 						 work);
 	struct sim_card *card = chan->card;
 	struct sim_dma_snap *snap;
-	struct mic_desc d = {};
-	bool intr, raise;
+	struct mic_desc d;
+	bool intr, raise, wb;
 	u32 err, dstat;
 	u64 bytes;
 
@@ -541,19 +355,7 @@ static void sim_dma_work(struct work_struct *work)
 		}
 		spin_unlock_irq(&card->reg_lock);
 
-		intr = false;
-		bytes = 0;
-		if (snap->inject)
-			err = SIM_DCHERR_INJECTED;
-		else if (snap->ring == ~0ULL)
-			err = SIM_DCHERR_ALIGN;
-		else
-			err = sim_dma_access(card, snap->smpt, snap->ring, &d,
-					     sizeof(d), false);
-		if (!err && !snap->inject)
-			err = sim_dma_exec(chan, snap, &d, &intr, &bytes);
-		if (!err && mic_desc_type(&d) == MIC_DESC_MEMCOPY)
-			sim_dma_corrupt(card, snap, &d);
+		err = sim_dma_step(chan, snap, &d, &intr, &bytes);
 
 		spin_lock_irq(&card->reg_lock);
 		if (err)
@@ -562,12 +364,14 @@ static void sim_dma_work(struct work_struct *work)
 			raise = sim_dma_done(card, chan, &d, intr, bytes);
 		dstat = (chan->tail & MIC_DSTAT_CMP_CNT) |
 			(err ? MIC_DSTATWB_ERROR : 0);
+		wb = err || card->dma_cfg.dstatwb == SIM_DSTATWB_PER_DESC ||
+		     (chan->head == chan->tail && !chan->lap);
 		if (raise)
 			chan->interrupts++;
 		spin_unlock_irq(&card->reg_lock);
 
 		/* DSTATWB, then the interrupt: the handler reads memory */
-		if (snap->dstatwb) {
+		if (wb && snap->dstatwb) {
 			__le32 v = cpu_to_le32(dstat);
 
 			sim_dma_access(card, snap->smpt, snap->dstatwb, &v,
@@ -581,111 +385,6 @@ static void sim_dma_work(struct work_struct *work)
 }
 
 /* ------------------------------------------------------------------ */
-/* Knobs and counters (debugfs)                                        */
-
-static int sim_dma_u32_get(struct sim_card *card, unsigned long off,
-			   u64 *val)
-{
-	spin_lock_irq(&card->reg_lock);
-	*val = *(u32 *)((char *)&card->dma + off);
-	spin_unlock_irq(&card->reg_lock);
-	return 0;
-}
-
-static int sim_dma_u32_set(struct sim_card *card, unsigned long off, u64 val)
-{
-	if (val > U32_MAX)
-		return -EINVAL;
-	spin_lock_irq(&card->reg_lock);
-	*(u32 *)((char *)&card->dma + off) = val;
-	spin_unlock_irq(&card->reg_lock);
-	return 0;
-}
-
-static int sim_dma_u64_get(struct sim_card *card, unsigned long off,
-			   u64 *val)
-{
-	spin_lock_irq(&card->reg_lock);
-	*val = *(u64 *)((char *)&card->dma + off);
-	spin_unlock_irq(&card->reg_lock);
-	return 0;
-}
-
-/* stall: a mask of channels; the ones released resume at once. */
-static int sim_dma_stall_set(struct sim_card *card, unsigned long arg,
-			     u64 val)
-{
-	unsigned int ch;
-
-	if (val >= BIT(MIC_DMA_CHANNELS))
-		return -EINVAL;
-	spin_lock_irq(&card->reg_lock);
-	card->dma.stall = val;
-	for (ch = 0; ch < MIC_DMA_CHANNELS; ch++)
-		if (!(val & BIT(ch)))
-			sim_dma_kick(card, &card->dma.chan[ch]);
-	spin_unlock_irq(&card->reg_lock);
-	return 0;
-}
-
-/* arg: channel << 8 | field offset inside struct sim_dma_chan */
-static int sim_dma_chan_get(struct sim_card *card, unsigned long arg,
-			    u64 *val)
-{
-	struct sim_dma_chan *chan = &card->dma.chan[arg >> 8];
-
-	spin_lock_irq(&card->reg_lock);
-	*val = *(u64 *)((char *)chan + (arg & 0xff));
-	spin_unlock_irq(&card->reg_lock);
-	return 0;
-}
-
-#define SIM_DMA_KNOB_U32(name)						\
-	{ #name, sim_dma_u32_get, sim_dma_u32_set,			\
-	  offsetof(struct sim_dma, name) }
-#define SIM_DMA_COUNTER(file, field)					\
-	{ file, sim_dma_u64_get, NULL, offsetof(struct sim_dma, field) }
-#define SIM_DMA_CHAN_COUNTER(ch, field)					\
-	{ "dma" #ch "_" #field, sim_dma_chan_get, NULL,			\
-	  (ch) << 8 | offsetof(struct sim_dma_chan, field) }
-
-static const struct sim_knob sim_dma_knobs[] = {
-	{ "stall", sim_dma_u32_get, sim_dma_stall_set,
-	  offsetof(struct sim_dma, stall) },
-	SIM_DMA_KNOB_U32(fail_next),
-	SIM_DMA_KNOB_U32(fail_skip),
-	SIM_DMA_KNOB_U32(drop_irq),
-	SIM_DMA_KNOB_U32(corrupt_next),
-	SIM_DMA_COUNTER("injected_stall", injected_stall),
-	SIM_DMA_COUNTER("injected_fail", injected_fail),
-	SIM_DMA_COUNTER("injected_drop_irq", injected_drop_irq),
-	SIM_DMA_COUNTER("injected_corrupt", injected_corrupt),
-	SIM_DMA_COUNTER("dma_nop", nop),
-	SIM_DMA_COUNTER("dma_memcopy", memcopy),
-	SIM_DMA_COUNTER("dma_status", status),
-	SIM_DMA_COUNTER("dma_status_intr", status_intr),
-	SIM_DMA_COUNTER("dma_general", general),
-	SIM_DMA_COUNTER("dma_errata", errata),
-	/* the host's channels; 4-7 belong to the card OS */
-	SIM_DMA_CHAN_COUNTER(0, descriptors),
-	SIM_DMA_CHAN_COUNTER(0, bytes),
-	SIM_DMA_CHAN_COUNTER(0, interrupts),
-	SIM_DMA_CHAN_COUNTER(0, errors),
-	SIM_DMA_CHAN_COUNTER(1, descriptors),
-	SIM_DMA_CHAN_COUNTER(1, bytes),
-	SIM_DMA_CHAN_COUNTER(1, interrupts),
-	SIM_DMA_CHAN_COUNTER(1, errors),
-	SIM_DMA_CHAN_COUNTER(2, descriptors),
-	SIM_DMA_CHAN_COUNTER(2, bytes),
-	SIM_DMA_CHAN_COUNTER(2, interrupts),
-	SIM_DMA_CHAN_COUNTER(2, errors),
-	SIM_DMA_CHAN_COUNTER(3, descriptors),
-	SIM_DMA_CHAN_COUNTER(3, bytes),
-	SIM_DMA_CHAN_COUNTER(3, interrupts),
-	SIM_DMA_CHAN_COUNTER(3, errors),
-};
-
-/* ------------------------------------------------------------------ */
 /* Life cycle                                                          */
 
 int sim_dma_init(struct sim_card *card)
@@ -695,6 +394,7 @@ int sim_dma_init(struct sim_card *card)
 	int ret;
 
 	memset(dma, 0, sizeof(*dma));
+	init_waitqueue_head(&dma->wait);
 	dma->wq = alloc_workqueue("micmem_sim_dma_%s", WQ_UNBOUND, 0,
 				  sim_card_name(card));
 	if (!dma->wq)
@@ -711,7 +411,7 @@ int sim_dma_init(struct sim_card *card)
 			goto err_free;
 		}
 	}
-	ret = sim_knobs_add(card, sim_dma_knobs, ARRAY_SIZE(sim_dma_knobs));
+	ret = sim_dma_knobs_add(card);
 	if (ret)
 		goto err_free;
 	return 0;
@@ -729,8 +429,9 @@ void sim_dma_fini(struct sim_card *card)
 	unsigned int ch;
 
 	spin_lock_irq(&card->reg_lock);
-	dma->stopped = true;
+	WRITE_ONCE(dma->stopped, true);
 	spin_unlock_irq(&card->reg_lock);
+	wake_up_all(&dma->wait);
 	/* workers finish their descriptor and see "stopped" */
 	for (ch = 0; ch < MIC_DMA_CHANNELS; ch++)
 		cancel_work_sync(&dma->chan[ch].work);

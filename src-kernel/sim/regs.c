@@ -10,32 +10,26 @@
 
 #include "sim.h"
 
-/* Default download address the bootstrap reports in SCRATCH2 (64 MiB). */
-#define SIM_DL_ADDR_DEFAULT	0x04000000U
-
 /*
- * SCRATCH13 processor identification.  Stepping field (7:4) per MPSS's
- * enum: 0 A, 1 B0, 2 C, 3 B1; sub-stepping (3:0) 0.  Family 0xb, model 1
- * (k1om) in 15:12 and 11:8.
+ * The steppings (configfs "stepping"): name, PCI revision id
+ * (doc/x100-hardware.md B.6) and the stepping field of SCRATCH13 (7:4) in MPSS's enum: 0 A,
+ * 1 B0, 2 C, 3 B1.
  */
+const struct sim_stepping sim_steppings[SIM_NR_STEPPINGS] = {
+	{ "A0", 0x00, 0 },
+	{ "B0", SIM_REVISION_B0, 1 },
+	{ "B1", 0x11, 3 },
+	{ "C0", 0x20, 2 },
+};
+
+/* SCRATCH13 processor identification: family 0xb, model 1 (k1om). */
 static u32 sim_scratch13(u8 revision)
 {
-	u32 stepping;
+	unsigned int i, stepping = 0;
 
-	switch (revision) {
-	case 0x10:
-		stepping = 1;
-		break;
-	case 0x11:
-		stepping = 3;
-		break;
-	case 0x20:
-		stepping = 2;
-		break;
-	default:
-		stepping = 0;
-		break;
-	}
+	for (i = 0; i < SIM_NR_STEPPINGS; i++)
+		if (sim_steppings[i].revision == revision)
+			stepping = sim_steppings[i].scratch13;
 	return (0xb << 12) | (1 << 8) | (stepping << 4);
 }
 
@@ -74,20 +68,14 @@ void sim_regs_free(struct sim_card *card)
 }
 
 /*
- * Power-on values: a card whose bootstrap finished and waits for a
- * download (post code "12", SCRATCH2 ready).  Registers doc/x100-hardware.md
- * gives no value for read 0, including DCR (G.2: unknown) and
- * the DMA channels.  The bootstrap model may refine these at its init.
+ * Power-on values of the register file: SCRATCH13 (the processor) and 0
+ * everywhere else, including DCR (doc/x100-hardware.md G.2: unknown) and the DMA
+ * channels.  What the bootstrap reports (post code, SCRATCH0, SCRATCH2) is
+ * set in one place only, by the bootstrap model at its init (boot.c).
  */
 void sim_regs_reset(struct sim_card *card)
 {
-	u64 kib = (u64)card->memsize_mb * 1024;
-
 	memset(card->regs, 0, SIM_NR_REGS * sizeof(*card->regs));
-	card->regs[MIC_POSTCODE / 4] = MIC_POSTCODE_READY;
-	card->regs[MIC_SCRATCH(0) / 4] = (u32)(kib << 3);
-	card->regs[MIC_SCRATCH(2) / 4] = SIM_DL_ADDR_DEFAULT |
-					 MIC_SCRATCH2_READY;
 	card->regs[MIC_SCRATCH(13) / 4] = sim_scratch13(card->revision);
 	card->int_enable = 0;
 }
@@ -204,26 +192,6 @@ void sim_reg_poke(struct sim_card *card, u32 off, u32 val)
 		return;
 	spin_lock_irqsave(&card->reg_lock, flags);
 	sim_reg_dispatch_write(card, off, val);
-	spin_unlock_irqrestore(&card->reg_lock, flags);
-}
-
-u32 sim_reg_get(struct sim_card *card, u32 off)
-{
-	unsigned long flags;
-	u32 val;
-
-	spin_lock_irqsave(&card->reg_lock, flags);
-	val = __sim_reg_get(card, off);
-	spin_unlock_irqrestore(&card->reg_lock, flags);
-	return val;
-}
-
-void sim_reg_set(struct sim_card *card, u32 off, u32 val)
-{
-	unsigned long flags;
-
-	spin_lock_irqsave(&card->reg_lock, flags);
-	__sim_reg_set(card, off, val);
 	spin_unlock_irqrestore(&card->reg_lock, flags);
 }
 

@@ -11,7 +11,7 @@
  * probe.
  *
  * Register dispatch (regs.c): host MMIO accesses to
- *  - SICR0, SICE0, SICC0 are handled by irq.c;
+ *  - SICR0, SICE0, SICC0, SIAC0 are handled by irq.c;
  *  - [SIM_DMA_REGS_START, SIM_DMA_REGS_END) by sim_dma_reg_read/write();
  *  - everything else by sim_boot_reg_read/write().
  * The hooks run with card->reg_lock held and interrupts off: they must not
@@ -81,11 +81,15 @@ struct dentry;
  * @int_enable:	interrupt enable mask (set by SICE0, cleared by SICC0)
  * @irq_pending: enabled sources waiting for the irq_work
  * @irq_on:	interrupts may be queued (cleared before irq_work_sync)
+ * @irq_spurious: vectors the spurious_irq knob asked for
  * @irq_armed:	one vector: the card may send a message (see irq.c)
+ * @irq_wait_sice: B0+: delivered DMA sources waiting for a SICE0 write
+ * @irq_wait_siac: B0+, MSI-X: ... and for a SIAC0 write
  * @irq_resends: one vector: messages re-sent by SICE0 writes since the
  *		card last raised a source
  * @irq_storms:	one vector: re-sends refused for exceeding the storm limit
  * @irq_count:	interrupts delivered per vector
+ * @injected_spurious_irq: interrupts sent by the spurious_irq knob
  * @irq_work:	delivers interrupts in hard-irq context
  * @vanished:	the card "fell off the bus": reads all-ones, writes dropped
  * @mem:	card memory pages by card page number (see mem.c)
@@ -97,7 +101,8 @@ struct dentry;
  * @knob_files:	bindings of the knob files, freed at teardown
  * @peek_offset: register the "peek" knob reads (under @knob_lock)
  * @boot:	bootstrap model (boot.c), configuration and state
- * @dma:	DMA engine model (dma.c), configuration and state
+ * @dma_cfg:	DMA engine model options (configfs, dma_regs.c)
+ * @dma:	DMA engine model state (dma.c, dma_regs.c)
  */
 struct sim_card {
 	struct config_group group;
@@ -119,11 +124,15 @@ struct sim_card {
 	u64 mmio_bad;
 	u32 int_enable;
 	u32 irq_pending;
+	unsigned long irq_spurious;
 	bool irq_on;
-	bool irq_armed;
+	u32 irq_armed;
+	u32 irq_wait_sice;
+	u32 irq_wait_siac;
 	u32 irq_resends;
 	u64 irq_storms;
 	u64 irq_count[MICMEM_HW_VECTORS];
+	u64 injected_spurious_irq;
 	struct irq_work irq_work;
 	bool vanished;
 
@@ -138,6 +147,7 @@ struct sim_card {
 	u32 peek_offset;
 
 	struct sim_boot boot;
+	struct sim_dma_cfg dma_cfg;
 	struct sim_dma dma;
 };
 
@@ -183,6 +193,52 @@ static ssize_t sim_cfg_##_name##_store(struct config_item *item,	\
 }									\
 CONFIGFS_ATTR(sim_cfg_, _name)
 
+/*
+ * An option with named values (e.g. "rw", "w1c", "ro"): a u32 @_field
+ * holding the index of the name in @_names, a NULL-terminated array.
+ * Reads show the name, writes take one; -EINVAL for another, -EBUSY while
+ * the card is live.  Defines sim_cfg_attr_<_name>.
+ */
+ssize_t sim_cfg_show_enum(struct config_item *item, char *page, size_t off,
+			  const char *const *names);
+ssize_t sim_cfg_store_enum(struct config_item *item, const char *page,
+			   size_t len, size_t off, const char *const *names);
+#define SIM_CFG_ATTR_ENUM(_name, _field, _names)			\
+enum { sim_cfg_##_name##_off = offsetof(struct sim_card, _field) };	\
+static const char *const *const sim_cfg_##_name##_names = _names;	\
+static ssize_t sim_cfg_##_name##_show(struct config_item *item,	\
+				      char *page)			\
+{									\
+	return sim_cfg_show_enum(item, page, sim_cfg_##_name##_off,	\
+				 sim_cfg_##_name##_names);		\
+}									\
+static ssize_t sim_cfg_##_name##_store(struct config_item *item,	\
+				       const char *page, size_t len)	\
+{									\
+	return sim_cfg_store_enum(item, page, len,			\
+				  sim_cfg_##_name##_off,		\
+				  sim_cfg_##_name##_names);		\
+}									\
+CONFIGFS_ATTR(sim_cfg_, _name)
+
+/* regs.c: the steppings, one table for configfs, SCRATCH13 and the models */
+#define SIM_REVISION_B0		0x10	/* PCI revision id of B0 (B.6) */
+#define SIM_REVISION_DEFAULT	0x20	/* C0 */
+#define SIM_NR_STEPPINGS	4
+struct sim_stepping {
+	const char *name;
+	u8 revision;
+	u8 scratch13;
+};
+
+extern const struct sim_stepping sim_steppings[SIM_NR_STEPPINGS];
+
+/* B0 and later steppings: the "re-enable interrupts" erratum (C.8 #6) */
+static inline bool sim_card_b0_plus(struct sim_card *card)
+{
+	return card->revision >= SIM_REVISION_B0;
+}
+
 /* regs.c: the register file */
 extern const struct micmem_hw_ops sim_hw_ops;
 int sim_regs_alloc(struct sim_card *card);
@@ -205,9 +261,6 @@ static inline void __sim_reg_set(struct sim_card *card, u32 off, u32 val)
 	card->regs[off / 4] = val;
 }
 
-u32 sim_reg_get(struct sim_card *card, u32 off);
-void sim_reg_set(struct sim_card *card, u32 off, u32 val);
-
 /* True once the card fell off the bus: models stop working. */
 static inline bool sim_card_vanished(struct sim_card *card)
 {
@@ -223,6 +276,7 @@ void sim_irq_reg_write(struct sim_card *card, u32 off, u32 val);
 bool sim_irq_reg(u32 off);
 void sim_raise_interrupt(struct sim_card *card, u32 sources);
 void __sim_raise_interrupt(struct sim_card *card, u32 sources);
+int sim_irq_spurious(struct sim_card *card, unsigned long arg, u64 v);
 
 /* mem.c: card memory (GDDR) */
 void sim_mem_init(struct sim_card *card);
@@ -270,5 +324,28 @@ struct sim_knob {
 /* Add knobs (a static table) to the card's debugfs directory. */
 int sim_knobs_add(struct sim_card *card, const struct sim_knob *knobs,
 		  unsigned int n);
+
+/*
+ * The one accessor for "a plain field of struct sim_card under
+ * card->reg_lock" (debugfs.c): @arg is the field's offset inside struct
+ * sim_card, so no channel number or other index is packed into it (a field
+ * of channel 2 is simply dma.chan[2].bytes).  Only knobs that compute
+ * their value or act on a write have functions of their own.
+ */
+int sim_knob_u32_get(struct sim_card *card, unsigned long off, u64 *val);
+int sim_knob_u32_set(struct sim_card *card, unsigned long off, u64 val);
+int sim_knob_u64_get(struct sim_card *card, unsigned long off, u64 *val);
+
+#define SIM_KNOB_OFF(_field)	offsetof(struct sim_card, _field)
+/* read-write u32 field, e.g. SIM_KNOB_U32("fail_boot", boot.fail_boot) */
+#define SIM_KNOB_U32(_name, _field)					\
+	{ _name, sim_knob_u32_get, sim_knob_u32_set,			\
+	  SIM_KNOB_OFF(_field) }
+/* read-only u32 field */
+#define SIM_KNOB_U32_RO(_name, _field)					\
+	{ _name, sim_knob_u32_get, NULL, SIM_KNOB_OFF(_field) }
+/* read-only u64 field (the counters) */
+#define SIM_KNOB_U64_RO(_name, _field)					\
+	{ _name, sim_knob_u64_get, NULL, SIM_KNOB_OFF(_field) }
 
 #endif /* _MICMEM_SIM_H */

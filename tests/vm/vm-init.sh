@@ -54,7 +54,8 @@ if [ "$MICMEM_LOAD" = 1 ]; then
 	insmod /lib/modules/micmem_sim.ko || report 125
 	i=0
 	while [ "$i" -lt "$MICMEM_CARDS" ]; do
-		micsim add "card$i" > /dev/null || report 125
+		# shellcheck disable=SC2086 # one word per attribute
+		micsim add "card$i" $MICMEM_CARD_ATTRS > /dev/null || report 125
 		i=$((i + 1))
 	done
 fi
