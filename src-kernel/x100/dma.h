@@ -106,9 +106,10 @@ struct mic_dma_chan {
  * @stop_err:	errno for submits while stopped (-EBUSY or -ENODEV)
  * @stop_class:	MICMEM_ERR_* of the last stop, for batches failed by it
  * @removed:	mic_dma_remove() ran: the channels cannot start again
- * @dcr_lock:	spinlock (irq-safe) serialising read-modify-writes of DCR,
- *		which both channels share (start, stop, channel reset)
- * @dcr:	last value written to DCR (under @dcr_lock)
+ * @dcr_lock:	spinlock (irq-safe) serialising the driver's read-modify-
+ *		writes of DCR, which both channels share (start, stop,
+ *		channel reset); DCR itself is never cached (the card OS
+ *		writes it too)
  * @memsize:	card memory in bytes (SCRATCH0, read by start)
  * @window:	DMA window [0, @window) checked against every card address
  * @window_set:	@window was set by the administrator: keep it across starts
@@ -126,7 +127,6 @@ struct mic_dma {
 	u32 stop_class;
 	bool removed;
 	spinlock_t dcr_lock;		/* see above */
-	u32 dcr;
 	u64 memsize;
 	u64 window;
 	bool window_set;
@@ -157,6 +157,8 @@ void mic_dma_fail_inflight(struct mic_dma_chan *chan, int err,
 /* dma.c: channel programming, submit_lock held */
 void mic_dma_chan_disable(struct mic_dma_chan *chan);
 int mic_dma_chan_program(struct mic_dma_chan *chan);
+void mic_dma_chan_restart(struct mic_dma_chan *chan, int err, u32 class);
+u32 mic_dma_chan_clear_err(struct mic_dma_chan *chan, u32 err);
 
 /* dma_submit.c: every channel's submit_lock, in channel order */
 void mic_dma_lock_chans(struct mic_dma *dma);
