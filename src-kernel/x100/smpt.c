@@ -14,7 +14,7 @@
 #include "x100.h"
 
 /* The glue's DMA mask covers exactly the identity-mapped window. */
-static_assert(MIC_SYSTEM_SIZE == BIT_ULL(MICMEM_HW_DMA_BITS));
+static_assert(BIT_ULL(MICMEM_HW_DMA_BITS) == MIC_SYSTEM_SIZE);
 
 void mic_smpt_program(struct mic_x100 *card)
 {
