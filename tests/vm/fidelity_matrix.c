@@ -24,6 +24,9 @@
  *   boot       a non-ELF file: online with boot_image=raw, "boot failed"
  *              (nA) with elf; then an ELF image; DMA works when online,
  *              after a stop without a card reset
+ *   log        no channel failed to start or restart, and no stop found a
+ *              channel still moving (kernel log): a quiesce bit that never
+ *              sets or a DCHERR write that does nothing is no error
  *
  * The options are configfs attributes written before live = 1: dcherr
  * (ro, rw, w1c), drar_resets_pointers (0, 1), quiesce_bit (0, 1), dstatwb
@@ -37,8 +40,10 @@
  * with the reason, never failed.  Each case prints its part of the
  * matrix, one line per combination, and the counts.
  */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "tap.h"
 #include "card_util.h"
@@ -157,6 +162,48 @@ static int card_create(const char *name, const char *stepping,
 err:
 	card_remove(name);
 	return ret;
+}
+
+/* /dev/kmsg positioned at its end, or -1. */
+static int kmsg_open(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd >= 0)
+		lseek(fd, 0, SEEK_END);
+	return fd;
+}
+
+/* Kernel log lines since kmsg_open() that report a false channel error. */
+static int kmsg_channel_errors(int fd)
+{
+	static const char *const bad[] = {
+		"failed to start", "did not restart", "still moves",
+		"does not quiesce",
+	};
+	char rec[1024];
+	unsigned int i;
+	ssize_t n;
+	int found = 0;
+
+	if (fd < 0)
+		return 0;
+	for (;;) {
+		n = read(fd, rec, sizeof(rec) - 1);
+		if (n < 0 && errno == EPIPE)
+			continue;	/* overwritten records: go on */
+		if (n <= 0)
+			break;
+		rec[n] = 0;
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			if (strstr(rec, bad[i])) {
+				TH_LOG("%s: kernel log: %s", combo, rec);
+				found++;
+			}
+		}
+	}
+	close(fd);
+	return found;
 }
 
 /* One transfer and back through another channel; data compared. */
@@ -332,7 +379,7 @@ static void run_combo(const char *stepping, const char *vectors,
 	int full = !strcmp(opts[O_BOOT].vals[val[O_BOOT]], "elf");
 	char why[160] = "";
 	struct dma_fd d;
-	int card, i, n;
+	int card, i, n, kmsg;
 
 	n = snprintf(combo, sizeof(combo), "%s %-5s", stepping,
 		     !strcmp(vectors, "1") ? "msi" : "msix");
@@ -341,14 +388,20 @@ static void run_combo(const char *stepping, const char *vectors,
 			      opts[i].attr, opts[i].vals[val[i]]);
 	fails = 0;
 
+	kmsg = kmsg_open();
+	if (kmsg < 0)
+		TH_LOG("/dev/kmsg: %s: the log step is not checked",
+		       strerror(errno));
 	card = card_create(name, stepping, vectors, val, why, sizeof(why));
 	if (card == -ENOENT && why[0]) {
+		close(kmsg);
 		n_skip++;
 		printf("%-100s SKIP: %s\n", combo, why);
 		fflush(stdout);
 		return;
 	}
 	if (card < 0) {
+		close(kmsg);
 		n_fail++;
 		TH_LOG("%s: card not created: %s", combo, strerror(-card));
 		EXPECT_GE(card, 0);
@@ -372,6 +425,7 @@ static void run_combo(const char *stepping, const char *vectors,
 	}
 	set_param("hang_timeout_ms", 5000);
 	card_remove(name);
+	CHK(kmsg_channel_errors(kmsg) == 0);
 	if (fails)
 		n_fail++;
 	else
