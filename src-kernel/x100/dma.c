@@ -141,9 +141,6 @@ void mic_dma_chan_interrupt(struct mic_dma_chan *chan)
 /* ------------------------------------------------------------------ */
 /* Channel programming (submit_lock held)                              */
 
-/* PCI revision id of the B0 stepping (doc/x100-hardware.md B.6) */
-#define MIC_DMA_REVISION_B0	0x10
-
 /*
  * DCR is shared by all channels, the card OS's 4-7 included, and the
  * card OS writes it at any time (doc/x100-hardware.md B.3, G.19): read it
@@ -259,7 +256,7 @@ int mic_dma_chan_program(struct mic_dma_chan *chan)
 	err = mic_rd(card, MIC_DCHERR(ch));
 	if (err && err != ~0U)
 		mic_dma_chan_clear_err(chan, err);
-	if (card->hw->revision >= MIC_DMA_REVISION_B0) {
+	if (mic_b0_or_later(card)) {
 		mic_wr(card, MIC_DCHERRMSK(ch), 0);
 		mic_wr(card, MIC_DSTATWB_LO(ch), lower_32_bits(wb));
 		mic_wr(card, MIC_DSTATWB_HI(ch), upper_32_bits(wb));

@@ -39,8 +39,6 @@
 #include "mgmt.h"
 
 #define MIC_IRQ_DMA_SOURCES	(MIC_INT_DMA(0) | MIC_INT_DMA(1))
-/* PCI revision id of the B0 stepping (doc/x100-hardware.md B.6) */
-#define MIC_REVISION_B0		0x10
 #define MIC_IRQ_OTHER_SOURCES	(GENMASK(3, 0) | (MIC_INT_DMA_MASK & \
 				 ~MIC_IRQ_DMA_SOURCES) | MIC_INT_SBOX_ERR)
 
@@ -77,7 +75,7 @@ void mic_irq_stop(struct mic_x100 *card)
  */
 static void mic_irq_workarounds(struct mic_x100 *card, bool msix)
 {
-	if (card->hw->revision >= MIC_REVISION_B0) {
+	if (mic_b0_or_later(card)) {
 		mic_wr(card, MIC_SICE0, MIC_IRQ_DMA_SOURCES);
 		if (msix)
 			mic_wr(card, MIC_SIAC0, MIC_IRQ_DMA_SOURCES);
