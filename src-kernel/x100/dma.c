@@ -106,9 +106,13 @@ void mic_dma_retire(struct mic_dma_chan *chan)
 
 /*
  * Fail every part still in flight on @chan (the channel is stopped and
- * quiet); the ring is empty afterwards.  Process context.
+ * quiet); the ring is empty afterwards.  A part fails at its first
+ * transfer, or, if the engine stopped inside it at slot @stop (else
+ * MIC_DMA_NO_SLOT), at the transfer of that slot: the ones before it
+ * were copied.  Process context.
  */
-void mic_dma_fail_inflight(struct mic_dma_chan *chan, int err, u32 class)
+void mic_dma_fail_inflight(struct mic_dma_chan *chan, int err, u32 class,
+			   u32 stop)
 {
 	struct mic_dma_part *part, *next;
 	LIST_HEAD(failed);
@@ -122,8 +126,12 @@ void mic_dma_fail_inflight(struct mic_dma_chan *chan, int err, u32 class)
 
 	wake_up_all(&chan->space_wq);
 	list_for_each_entry_safe(part, next, &failed, node) {
-		mic_dma_batch_fail(part->batch, chan->slot_xfer[part->start],
-				   err, class);
+		u32 slot = stop != MIC_DMA_NO_SLOT &&
+			   mic_dma_slot_in(stop, part->start, part->end) ?
+			   stop : part->start;
+
+		mic_dma_batch_fail(part->batch, chan->slot_xfer[slot], err,
+				   class);
 		mic_dma_part_done(part);
 	}
 }
@@ -318,15 +326,18 @@ int mic_dma_chan_program(struct mic_dma_chan *chan)
 
 /*
  * submit_lock held: stop the channel, fail what it had in flight with
- * @err and program it again (doc/x100-hardware.md C.9 then C.4): the hang
- * reset and the escalation of error recovery (C.6 step 4).
+ * @err (@stop: the slot the engine stopped at, or MIC_DMA_NO_SLOT, see
+ * mic_dma_fail_inflight()) and program it again (doc/x100-hardware.md C.9
+ * then C.4): the hang reset and the escalation of error recovery (C.6
+ * step 4).
  */
-void mic_dma_chan_restart(struct mic_dma_chan *chan, int err, u32 class)
+void mic_dma_chan_restart(struct mic_dma_chan *chan, int err, u32 class,
+			  u32 stop)
 {
 	struct mic_x100 *card = mic_dma_chan_card(chan);
 
 	mic_dma_chan_disable(chan);
-	mic_dma_fail_inflight(chan, err, class);
+	mic_dma_fail_inflight(chan, err, class, stop);
 	if (mic_dma_chan_program(chan))
 		dev_err(card->hw->dev, "mic%d: DMA channel %u did not restart\n",
 			card->id, chan->nr);
@@ -508,7 +519,8 @@ void mic_dma_stop(struct mic_x100 *card, int err)
 			mic_dma_chan_disable(&dma->chan[ch]);
 	}
 	for (ch = 0; ch < MIC_DMA_NR_CHANS; ch++)
-		mic_dma_fail_inflight(&dma->chan[ch], err, class);
+		mic_dma_fail_inflight(&dma->chan[ch], err, class,
+				      MIC_DMA_NO_SLOT);
 	mic_dma_unlock_chans(dma, BIT(MIC_DMA_NR_CHANS) - 1);
 
 	/* They see !running and do nothing more. */

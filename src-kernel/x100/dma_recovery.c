@@ -40,12 +40,6 @@ MODULE_PARM_DESC(hang_timeout_ms,
 /* ------------------------------------------------------------------ */
 /* Error work and hang check                                           */
 
-static bool mic_dma_slot_in(u32 slot, u32 start, u32 end)
-{
-	return start <= end ? slot >= start && slot < end :
-			      slot >= start || slot < end;
-}
-
 /*
  * How long the engine has to move after DCHERR was cleared before
  * recovery escalates to a re-program (C.6 step 4).
@@ -131,7 +125,7 @@ static bool mic_dma_chan_error(struct mic_dma_chan *chan)
 	dev_warn_ratelimited(card->hw->dev,
 			     "mic%d: DMA channel %u does not resume after error %#x (DCHERR now %#x): re-programming\n",
 			     card->id, ch, err, left);
-	mic_dma_chan_restart(chan, -EIO, MICMEM_ERR_CHANNEL);
+	mic_dma_chan_restart(chan, -EIO, MICMEM_ERR_CHANNEL, slot);
 	return true;
 }
 
@@ -158,7 +152,8 @@ static void mic_dma_chan_reset(struct mic_dma_chan *chan)
 	chan->stats.errors++;
 	spin_unlock_irq(&chan->lock);
 
-	mic_dma_chan_restart(chan, -ETIMEDOUT, MICMEM_ERR_TIMEOUT);
+	mic_dma_chan_restart(chan, -ETIMEDOUT, MICMEM_ERR_TIMEOUT,
+			     MIC_DMA_NO_SLOT);
 }
 
 /* submit_lock held */
