@@ -25,6 +25,15 @@ struct micmem_hw;
 #define MIC_X100_MMIO_BAR		4
 #define MIC_X100_MMIO_SIZE		0x20000
 
+/*
+ * Host bus addresses the card's DMA engine reaches: the driver maps the
+ * 32 x 16 GiB SMPT entries one to one, so 512 GiB = 2^39
+ * (doc/x100-hardware.md B.4).  The glue sets this DMA mask, and the DMA
+ * API then keeps every address it hands out below it (bouncing or
+ * IOMMU-mapping where the memory lies above).
+ */
+#define MICMEM_HW_DMA_BITS		39
+
 /**
  * struct micmem_hw_ops - how to reach one card
  * @read32:	read a 32-bit register at @offset inside the MMIO BAR (BAR 4;

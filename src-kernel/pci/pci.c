@@ -157,9 +157,16 @@ static int micmem_pci_probe(struct pci_dev *pdev,
 	if (ret)
 		goto err_disable;
 
-	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
+	/*
+	 * Every address the engine sees must lie in the SMPT window
+	 * (doc/x100-hardware.md B.4): with this mask a host with memory
+	 * above 512 GiB still probes, its rings and pool chunks being
+	 * bounced or IOMMU-mapped below it.
+	 */
+	ret = dma_set_mask_and_coherent(&pdev->dev,
+					DMA_BIT_MASK(MICMEM_HW_DMA_BITS));
 	if (ret) {
-		dev_err(&pdev->dev, "no 64-bit DMA\n");
+		dev_err(&pdev->dev, "no %d-bit DMA\n", MICMEM_HW_DMA_BITS);
 		goto err_release;
 	}
 	pci_set_master(pdev);

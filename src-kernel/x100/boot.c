@@ -23,6 +23,7 @@
 #include <linux/slab.h>
 
 #include "../include/x100/regs.h"
+#include "limits.h"
 #include "mgmt.h"
 
 /* MPSS's ELF mode defaults (doc/x100-hardware.md D.2): 100 ms polls, 60 s. */
@@ -78,6 +79,11 @@ static int mic_boot_download(struct mic_x100 *card, const void *image,
 	if (!(scratch2 & MIC_SCRATCH2_READY)) {
 		dev_err(hw->dev, "mic%d: bootstrap not ready for a download\n",
 			card->id);
+		return -EIO;
+	}
+	if (!mic_boot_dl_addr_ok(addr)) {
+		dev_err(hw->dev, "mic%d: download address 0x%llx above 2 GiB (doc/x100-hardware.md D.2)\n",
+			card->id, addr);
 		return -EIO;
 	}
 	if (addr >= hw->aperture_size || size > hw->aperture_size - addr) {

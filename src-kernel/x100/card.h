@@ -39,6 +39,15 @@ struct mic_x100 {
 	struct mic_dma dma;
 };
 
+/* PCI revision id of the B0 stepping (doc/x100-hardware.md B.6) */
+#define MIC_REVISION_B0		0x10
+
+/* B0 or a later stepping: the B0+ workarounds apply (C.8 #6, #7). */
+static inline bool mic_b0_or_later(struct mic_x100 *card)
+{
+	return card->hw->revision >= MIC_REVISION_B0;
+}
+
 static inline u32 mic_rd(struct mic_x100 *card, u32 off)
 {
 	return card->hw->ops->read32(card->hw, off);

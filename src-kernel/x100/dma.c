@@ -12,7 +12,7 @@
  * completion paths.
  */
 #include <linux/dma-mapping.h>
-#include <linux/iopoll.h>
+#include <linux/delay.h>
 #include <linux/ktime.h>
 #include <linux/lockdep.h>
 #include <linux/slab.h>
@@ -28,7 +28,7 @@
 #define MIC_DMA_RESERVED_TOP	(512 * 1024)
 
 /* How long stop and reset wait for a disabled channel to go quiet. */
-#define MIC_DMA_QUIESCE_US	200000
+#define MIC_DMA_QUIESCE_MS	200
 
 /* ------------------------------------------------------------------ */
 /* Retiring and failing parts                                          */
@@ -106,9 +106,13 @@ void mic_dma_retire(struct mic_dma_chan *chan)
 
 /*
  * Fail every part still in flight on @chan (the channel is stopped and
- * quiet); the ring is empty afterwards.  Process context.
+ * quiet); the ring is empty afterwards.  A part fails at its first
+ * transfer, or, if the engine stopped inside it at slot @stop (else
+ * MIC_DMA_NO_SLOT), at the transfer of that slot: the ones before it
+ * were copied.  Process context.
  */
-void mic_dma_fail_inflight(struct mic_dma_chan *chan, int err, u32 class)
+void mic_dma_fail_inflight(struct mic_dma_chan *chan, int err, u32 class,
+			   u32 stop)
 {
 	struct mic_dma_part *part, *next;
 	LIST_HEAD(failed);
@@ -122,8 +126,12 @@ void mic_dma_fail_inflight(struct mic_dma_chan *chan, int err, u32 class)
 
 	wake_up_all(&chan->space_wq);
 	list_for_each_entry_safe(part, next, &failed, node) {
-		mic_dma_batch_fail(part->batch, chan->slot_xfer[part->start],
-				   err, class);
+		u32 slot = stop != MIC_DMA_NO_SLOT &&
+			   mic_dma_slot_in(stop, part->start, part->end) ?
+			   stop : part->start;
+
+		mic_dma_batch_fail(part->batch, chan->slot_xfer[slot], err,
+				   class);
 		mic_dma_part_done(part);
 	}
 }
@@ -141,47 +149,108 @@ void mic_dma_chan_interrupt(struct mic_dma_chan *chan)
 /* ------------------------------------------------------------------ */
 /* Channel programming (submit_lock held)                              */
 
+/*
+ * DCR is shared by all channels, the card OS's 4-7 included, and the
+ * card OS writes it at any time (doc/x100-hardware.md B.3, G.19): read it
+ * fresh and change only the bits of @clear and @set, as every Intel
+ * driver does.  Nothing is written to a card that reads all-ones.
+ */
 static void mic_dma_dcr_update(struct mic_dma *dma, u32 clear, u32 set)
 {
 	unsigned long flags;
+	u32 dcr;
 
 	spin_lock_irqsave(&dma->dcr_lock, flags);
-	dma->dcr = (dma->dcr & ~clear) | set;
-	mic_wr(dma->card, MIC_DCR, dma->dcr);
+	dcr = mic_rd(dma->card, MIC_DCR);
+	if (dcr != ~0U)
+		mic_wr(dma->card, MIC_DCR, (dcr & ~clear) | set);
 	spin_unlock_irqrestore(&dma->dcr_lock, flags);
 }
 
 /*
- * Wait until a disabled channel reports quiesce, at most
- * MIC_DMA_QUIESCE_US by the clock (a card that reads all-ones reports it
- * at once).
+ * DCAR: only IM1, the host's mask of a host-owned channel, is the
+ * driver's; IM0 (the card side) and the other bits are kept
+ * (doc/x100-hardware.md B.2, mainline's mic_dma_chan_mask_intr()).
+ * submit_lock keeps the channel's DCAR to one writer on the host.
  */
-static void mic_dma_chan_quiesce(struct mic_dma_chan *chan)
+static void mic_dma_dcar_im1(struct mic_dma_chan *chan, bool mask)
 {
 	struct mic_x100 *card = mic_dma_chan_card(chan);
-	u32 dstat;
+	u32 dcar = mic_rd(card, MIC_DCAR(chan->nr));
 
-	if (read_poll_timeout(mic_rd, dstat, dstat & MIC_DSTAT_QUIESCE, 100,
-			      MIC_DMA_QUIESCE_US, false, card,
-			      MIC_DSTAT(chan->nr)))
-		dev_err(card->hw->dev,
-			"mic%d: DMA channel %u does not quiesce\n",
-			card->id, chan->nr);
+	if (dcar == ~0U)
+		return;
+	mic_wr(card, MIC_DCAR(chan->nr), mask ? dcar | MIC_DCAR_IM1 :
+						dcar & ~MIC_DCAR_IM1);
+}
+
+/*
+ * Wait, bounded, until a disabled channel is quiet (doc/x100-hardware.md
+ * C.9 step 3, mic_dma_quiet_check()): at most MIC_DMA_QUIESCE_MS.  DSTAT
+ * bit 29 never setting is normal (G.18) and not logged; only a channel
+ * whose indices still move after the whole wait is.  Returns true when
+ * quiet.
+ */
+static bool mic_dma_chan_quiesce(struct mic_dma_chan *chan)
+{
+	struct mic_x100 *card = mic_dma_chan_card(chan);
+	struct mic_dma_quiet q = {};
+	unsigned int ch = chan->nr, ms;
+	u32 dstat, dtpr, dhpr;
+
+	for (ms = 0; ms < MIC_DMA_QUIESCE_MS; ms++) {
+		dstat = mic_rd(card, MIC_DSTAT(ch));
+		dtpr = mic_rd(card, MIC_DTPR(ch));
+		dhpr = mic_rd(card, MIC_DHPR(ch));
+		if (mic_dma_quiet_check(&q, dstat, dtpr, dhpr))
+			return true;
+		usleep_range(1000, 1100);
+	}
+	dev_warn(card->hw->dev,
+		 "mic%d: DMA channel %u still moves %u ms after disable (DSTAT %#x DTPR %#x)\n",
+		 card->id, ch, MIC_DMA_QUIESCE_MS, dstat, dtpr);
+	return false;
 }
 
 void mic_dma_chan_disable(struct mic_dma_chan *chan)
 {
-	struct mic_x100 *card = mic_dma_chan_card(chan);
-
-	mic_wr(card, MIC_DCAR(chan->nr), MIC_DCAR_IM1);
+	mic_dma_dcar_im1(chan, true);
 	mic_dma_dcr_update(chan->dma, MIC_DCR_ENABLE(chan->nr), 0);
 	mic_dma_chan_quiesce(chan);
 }
 
 /*
- * Program a disabled channel (doc/x100-hardware.md C.4): errors unmasked, the
- * DSTAT write-back, the ring, then the indices the engine reports; enable
- * and unmask.  -EIO if the channel reports an error or stays quiesced.
+ * Try to clear DCHERR value @err of channel @ch without knowing what a
+ * write does (doc/x100-hardware.md C.6 step 3, G.15): write back the
+ * value read (clears a write-1-to-clear register, changes nothing in a
+ * read/write or read-only one); if it still reads non-zero write 0
+ * (clears a read/write register, nothing otherwise).  Never ~0, which
+ * would set every error bit of a read/write register.  Returns what
+ * DCHERR reads afterwards.
+ */
+u32 mic_dma_chan_clear_err(struct mic_dma_chan *chan, u32 err)
+{
+	struct mic_x100 *card = mic_dma_chan_card(chan);
+	unsigned int ch = chan->nr;
+
+	mic_wr(card, MIC_DCHERR(ch), err);
+	err = mic_rd(card, MIC_DCHERR(ch));
+	if (!err || err == ~0U)
+		return err;
+	mic_wr(card, MIC_DCHERR(ch), 0);
+	return mic_rd(card, MIC_DCHERR(ch));
+}
+
+/*
+ * Program a disabled, quiet channel (doc/x100-hardware.md C.4, with the
+ * additions for a ring that may have run before): error interrupts on
+ * and the DSTAT write-back (B0 and later only, C.8 #7), the ring full of
+ * NOPs, the ring registers, DHPR brought to DTPR while still disabled,
+ * then enable and unmask.  Whatever indices the hardware kept (G.17), it
+ * finds only NOPs between them, and no DHPR value is written twice in a
+ * row (C.8 #1).  -EIO if the channel reports an error or stays quiesced
+ * after enabling (C.4 step 9, the only DCHERR check at setup, as
+ * mainline).
  */
 int mic_dma_chan_program(struct mic_dma_chan *chan)
 {
@@ -189,13 +258,20 @@ int mic_dma_chan_program(struct mic_dma_chan *chan)
 	unsigned int ch = chan->nr;
 	u64 ring = chan->ring_card - MIC_SYSTEM_BASE;	/* offset in the window */
 	u64 wb = chan->wb_card + offsetof(struct mic_dma_wb, dstat);
-	u32 dtpr, err, dstat;
+	u32 dtpr, dhpr, head, err, dstat;
 
-	mic_wr(card, MIC_DCHERRMSK(ch), 0);
-	mic_wr(card, MIC_DCHERR(ch), ~0U);
+	/* an error left from before: clear it where a write can (G.15) */
+	err = mic_rd(card, MIC_DCHERR(ch));
+	if (err && err != ~0U)
+		mic_dma_chan_clear_err(chan, err);
+	if (mic_b0_or_later(card)) {
+		mic_wr(card, MIC_DCHERRMSK(ch), 0);
+		mic_wr(card, MIC_DSTATWB_LO(ch), lower_32_bits(wb));
+		mic_wr(card, MIC_DSTATWB_HI(ch), upper_32_bits(wb));
+	}
 	chan->wb->dstat = 0;
-	mic_wr(card, MIC_DSTATWB_LO(ch), lower_32_bits(wb));
-	mic_wr(card, MIC_DSTATWB_HI(ch), upper_32_bits(wb));
+	memset(chan->ring, 0, MIC_DMA_RING_SIZE * sizeof(struct mic_desc));
+	wmb();	/* NOPs in memory before the engine may look */
 	/* host ring: SMPT entry + bits 33:0 of the offset inside its page */
 	mic_wr(card, MIC_DRAR_LO(ch), lower_32_bits(ring));
 	mic_wr(card, MIC_DRAR_HI(ch),
@@ -204,18 +280,36 @@ int mic_dma_chan_program(struct mic_dma_chan *chan)
 	       MIC_DRAR_HI_SMPT(ring >> MIC_SMPT_PAGE_SHIFT) |
 	       MIC_DRAR_HI_SYS);
 
+	/*
+	 * C.4 step 7 and G.17: the engine's tail is where it goes on; its
+	 * head must not lie ahead of it.  A DTPR beyond the ring (left by a
+	 * driver with a bigger one) gets DHPR = 0; if DTPR still reads
+	 * beyond the ring afterwards, the software starts at 0 anyway: the
+	 * engine can only run NOPs until it reaches our first head.
+	 */
 	dtpr = mic_rd(card, MIC_DTPR(ch)) & MIC_DSTAT_CMP_CNT;
-	if (dtpr >= MIC_DMA_RING_SIZE)
-		return -EIO;
-	WRITE_ONCE(chan->head, dtpr);
-	chan->last_dhpr = dtpr;
+	dhpr = mic_rd(card, MIC_DHPR(ch)) & MIC_DSTAT_CMP_CNT;
+	if (mic_dma_head_fix(dtpr, dhpr, MIC_DMA_RING_SIZE, &head))
+		mic_wr(card, MIC_DHPR(ch), head);
+	if (dtpr >= MIC_DMA_RING_SIZE) {
+		dhpr = head;
+		dtpr = mic_rd(card, MIC_DTPR(ch)) & MIC_DSTAT_CMP_CNT;
+		if (mic_dma_head_fix(dtpr, dhpr, MIC_DMA_RING_SIZE, &head))
+			mic_wr(card, MIC_DHPR(ch), head);
+		if (dtpr >= MIC_DMA_RING_SIZE)
+			dev_warn(card->hw->dev,
+				 "mic%d: DMA channel %u: DTPR %u beyond the ring of %u, starting at 0\n",
+				 card->id, ch, dtpr, MIC_DMA_RING_SIZE);
+	}
+	WRITE_ONCE(chan->head, head);
+	chan->last_dhpr = head;
 	spin_lock_irq(&chan->lock);
-	WRITE_ONCE(chan->tail, dtpr);
+	WRITE_ONCE(chan->tail, head);
 	spin_unlock_irq(&chan->lock);
 
 	mic_dma_dcr_update(chan->dma, 0, MIC_DCR_OWNER_HOST(ch) |
 			   MIC_DCR_ENABLE(ch));
-	mic_wr(card, MIC_DCAR(ch), 0);
+	mic_dma_dcar_im1(chan, false);
 
 	/* mainline's check after setup (C.4 step 9) */
 	err = mic_rd(card, MIC_DCHERR(ch));
@@ -228,6 +322,25 @@ int mic_dma_chan_program(struct mic_dma_chan *chan)
 		return -EIO;
 	}
 	return 0;
+}
+
+/*
+ * submit_lock held: stop the channel, fail what it had in flight with
+ * @err (@stop: the slot the engine stopped at, or MIC_DMA_NO_SLOT, see
+ * mic_dma_fail_inflight()) and program it again (doc/x100-hardware.md C.9
+ * then C.4): the hang reset and the escalation of error recovery (C.6
+ * step 4).
+ */
+void mic_dma_chan_restart(struct mic_dma_chan *chan, int err, u32 class,
+			  u32 stop)
+{
+	struct mic_x100 *card = mic_dma_chan_card(chan);
+
+	mic_dma_chan_disable(chan);
+	mic_dma_fail_inflight(chan, err, class, stop);
+	if (mic_dma_chan_program(chan))
+		dev_err(card->hw->dev, "mic%d: DMA channel %u did not restart\n",
+			card->id, chan->nr);
 }
 
 /* ------------------------------------------------------------------ */
@@ -365,7 +478,6 @@ int mic_dma_start(struct mic_x100 *card)
 	mic_smpt_program(card);
 	mic_dma_lock_chans(dma);
 	/* The host owns and enables channels 0 and 1 itself (C.4 step 1). */
-	dma->dcr = mic_rd(card, MIC_DCR);
 	for (ch = 0; ch < MIC_DMA_NR_CHANS; ch++)
 		mic_dma_chan_disable(&dma->chan[ch]);
 	for (ch = 0; ch < MIC_DMA_NR_CHANS && !ret; ch++)
@@ -407,7 +519,8 @@ void mic_dma_stop(struct mic_x100 *card, int err)
 			mic_dma_chan_disable(&dma->chan[ch]);
 	}
 	for (ch = 0; ch < MIC_DMA_NR_CHANS; ch++)
-		mic_dma_fail_inflight(&dma->chan[ch], err, class);
+		mic_dma_fail_inflight(&dma->chan[ch], err, class,
+				      MIC_DMA_NO_SLOT);
 	mic_dma_unlock_chans(dma, BIT(MIC_DMA_NR_CHANS) - 1);
 
 	/* They see !running and do nothing more. */

@@ -107,9 +107,10 @@ struct mic_dma_chan {
  * @stop_err:	errno for submits while stopped (-EBUSY or -ENODEV)
  * @stop_class:	MICMEM_ERR_* of the last stop, for batches failed by it
  * @removed:	mic_dma_remove() ran: the channels cannot start again
- * @dcr_lock:	spinlock (irq-safe) serialising read-modify-writes of DCR,
- *		which both channels share (start, stop, channel reset)
- * @dcr:	last value written to DCR (under @dcr_lock)
+ * @dcr_lock:	spinlock (irq-safe) serialising the driver's read-modify-
+ *		writes of DCR, which both channels share (start, stop,
+ *		channel reset); DCR itself is never cached (the card OS
+ *		writes it too)
  * @memsize:	card memory in bytes (SCRATCH0, read by start)
  * @window:	DMA window [0, @window) checked against every card address
  * @window_set:	@window was set by the administrator: keep it across starts
@@ -127,7 +128,6 @@ struct mic_dma {
 	u32 stop_class;
 	bool removed;
 	spinlock_t dcr_lock;		/* see above */
-	u32 dcr;
 	u64 memsize;
 	u64 window;
 	bool window_set;
@@ -145,6 +145,16 @@ int mic_dma_start(struct mic_x100 *card);
 void mic_dma_stop(struct mic_x100 *card, int err);
 
 /* Shared by dma.c, dma_submit.c and dma_recovery.c only */
+/* No slot known where the engine stopped (mic_dma_fail_inflight()). */
+#define MIC_DMA_NO_SLOT		U32_MAX
+
+/* Does ring slot @slot lie in [@start, @end), modulo the ring? */
+static inline bool mic_dma_slot_in(u32 slot, u32 start, u32 end)
+{
+	return start <= end ? slot >= start && slot < end :
+			      slot >= start || slot < end;
+}
+
 static inline struct mic_x100 *mic_dma_chan_card(struct mic_dma_chan *chan)
 {
 	return chan->dma->card;
@@ -153,11 +163,14 @@ static inline struct mic_x100 *mic_dma_chan_card(struct mic_dma_chan *chan)
 /* dma.c: completion side (any context unless noted) */
 void mic_dma_batch_fail(struct mic_dma_batch *b, u32 xfer, int err, u32 class);
 void mic_dma_retire(struct mic_dma_chan *chan);
-void mic_dma_fail_inflight(struct mic_dma_chan *chan, int err,
-			   u32 class);			/* process context */
+void mic_dma_fail_inflight(struct mic_dma_chan *chan, int err, u32 class,
+			   u32 stop);			/* process context */
 /* dma.c: channel programming, submit_lock held */
 void mic_dma_chan_disable(struct mic_dma_chan *chan);
 int mic_dma_chan_program(struct mic_dma_chan *chan);
+void mic_dma_chan_restart(struct mic_dma_chan *chan, int err, u32 class,
+			  u32 stop);
+u32 mic_dma_chan_clear_err(struct mic_dma_chan *chan, u32 err);
 
 /* dma_submit.c: every channel's submit_lock, in channel order */
 void mic_dma_lock_chans(struct mic_dma *dma);

@@ -2,23 +2,31 @@
 /*
  * x100 DMA error and hang recovery.  Locking is described in dma.h.
  *
- * Errors: the engine stops at a failing descriptor, sets DCHERR, writes
- * DSTAT with bit 31 set to the DSTATWB location and raises the channel
- * interrupt.  The error work (process context, may read registers) finds
- * the failing slot in DSTAT, fails the batch it belongs to, turns the
- * rest of that part's MEMCOPYs into NOPs and clears DCHERR so the engine
- * resumes: the part's STATUS pair still retires it, and the work queued
- * behind it on the channel runs as if nothing happened.  Resuming after
- * clearing DCHERR is the simulator's reading; doc/x100-hardware.md has no
- * public per-channel recovery (C.6, G.16).
+ * Errors (doc/x100-hardware.md C.6): the engine stops at a failing
+ * descriptor with DCHERR set.  On B0 and later it writes DSTAT with bit
+ * 31 to the DSTATWB word and the channel interrupt queues the error work;
+ * where no write-back comes (A0, or a chip that writes DSTATWB only on
+ * completion, G.7), the hang check finds the stopped channel and reads
+ * DCHERR.  Either way mic_dma_chan_error() (process context) finds the
+ * failing slot in DSTAT, fails the batch it belongs to, turns the rest of
+ * that part's MEMCOPYs into NOPs and tries to let the engine go on
+ * (mic_dma_chan_clear_err(): the value read written back, then 0), so the
+ * part's STATUS pair still retires it and the work behind it runs as if
+ * nothing happened.  No public source says a channel resumes after an
+ * error (G.16), and a write may not clear DCHERR at all (G.15): when
+ * DCHERR stays set or the channel does not move, recovery escalates to a
+ * channel re-program (C.6 step 4) that fails the rest of the channel's
+ * work with -EIO.
  *
- * Hang check: while work is in flight, a delayed work looks at the
+ * Hang check (C.10): while work is in flight, a delayed work looks at the
  * channel every hang_timeout_ms, starting when the channel becomes busy;
  * when neither DSTAT nor the completion word moved since the previous
- * look (mic_dma_hang_check()), the channel is reset and its work fails
- * with -ETIMEDOUT (MICMEM_ERR_TIMEOUT).  A hung channel is thus detected
- * after one to two periods.
+ * look (mic_dma_hang_check()), and DCHERR shows no error to recover, the
+ * channel is reset and its work fails with -ETIMEDOUT
+ * (MICMEM_ERR_TIMEOUT).  A hung channel is thus detected after one to two
+ * periods.
  */
+#include <linux/delay.h>
 #include <linux/module.h>
 #include <linux/micmem.h>
 
@@ -32,27 +40,48 @@ MODULE_PARM_DESC(hang_timeout_ms,
 /* ------------------------------------------------------------------ */
 /* Error work and hang check                                           */
 
-static bool mic_dma_slot_in(u32 slot, u32 start, u32 end)
+/*
+ * How long the engine has to move after DCHERR was cleared before
+ * recovery escalates to a re-program (C.6 step 4).
+ */
+#define MIC_DMA_RESUME_MS	20
+
+/*
+ * submit_lock held, DCHERR cleared: does the engine go on from @slot?
+ * It moves when DSTAT's count leaves @slot (the slot holds a NOP now, or
+ * the STATUS that failed), or has nothing left to do.
+ */
+static bool mic_dma_chan_moves(struct mic_dma_chan *chan, u32 slot)
 {
-	return start <= end ? slot >= start && slot < end :
-			      slot >= start || slot < end;
+	struct mic_x100 *card = mic_dma_chan_card(chan);
+	unsigned int ms;
+	u32 dstat;
+
+	if (slot == chan->head)
+		return true;
+	for (ms = 0; ms <= MIC_DMA_RESUME_MS; ms++) {
+		dstat = mic_rd(card, MIC_DSTAT(chan->nr));
+		if (dstat == ~0U || (dstat & MIC_DSTAT_CMP_CNT) != slot)
+			return true;
+		usleep_range(1000, 1100);
+	}
+	return false;
 }
 
-void mic_dma_err_work(struct work_struct *work)
+/*
+ * submit_lock held, channel running: recover from a channel error (the
+ * top of this file).  Returns false when DCHERR shows none.
+ */
+static bool mic_dma_chan_error(struct mic_dma_chan *chan)
 {
-	struct mic_dma_chan *chan = container_of(work, struct mic_dma_chan,
-						 err_work);
 	struct mic_x100 *card = mic_dma_chan_card(chan);
 	struct mic_dma_part *part, *failed = NULL;
 	unsigned int ch = chan->nr;
-	u32 err, slot, s;
+	u32 err, left, slot, s;
 
-	mutex_lock(&chan->submit_lock);
-	if (!chan->dma->running)
-		goto out;
 	err = mic_rd(card, MIC_DCHERR(ch));
 	if (!err || err == ~0U)
-		goto out;
+		return false;
 	slot = mic_rd(card, MIC_DSTAT(ch)) & MIC_DSTAT_CMP_CNT;
 
 	mic_dma_retire(chan);
@@ -99,8 +128,25 @@ void mic_dma_err_work(struct work_struct *work)
 	}
 	chan->wb->dstat = 0;
 	wmb();	/* NOPs visible before the engine resumes */
-	mic_wr(card, MIC_DCHERR(ch), err);
-out:
+	left = mic_dma_chan_clear_err(chan, err);
+	if (!left && mic_dma_chan_moves(chan, slot))
+		return true;
+
+	dev_warn_ratelimited(card->hw->dev,
+			     "mic%d: DMA channel %u does not resume after error %#x (DCHERR now %#x): re-programming\n",
+			     card->id, ch, err, left);
+	mic_dma_chan_restart(chan, -EIO, MICMEM_ERR_CHANNEL, slot);
+	return true;
+}
+
+void mic_dma_err_work(struct work_struct *work)
+{
+	struct mic_dma_chan *chan = container_of(work, struct mic_dma_chan,
+						 err_work);
+
+	mutex_lock(&chan->submit_lock);
+	if (chan->dma->running)
+		mic_dma_chan_error(chan);
 	mutex_unlock(&chan->submit_lock);
 }
 
@@ -116,11 +162,8 @@ static void mic_dma_chan_reset(struct mic_dma_chan *chan)
 	chan->stats.errors++;
 	spin_unlock_irq(&chan->lock);
 
-	mic_dma_chan_disable(chan);
-	mic_dma_fail_inflight(chan, -ETIMEDOUT, MICMEM_ERR_TIMEOUT);
-	if (mic_dma_chan_program(chan))
-		dev_err(card->hw->dev, "mic%d: DMA channel %u did not restart\n",
-			card->id, chan->nr);
+	mic_dma_chan_restart(chan, -ETIMEDOUT, MICMEM_ERR_TIMEOUT,
+			     MIC_DMA_NO_SLOT);
 }
 
 /* submit_lock held */
@@ -156,8 +199,12 @@ void mic_dma_watchdog(struct work_struct *work)
 	dstat = mic_rd(mic_dma_chan_card(chan), MIC_DSTAT(chan->nr));
 	seq = le64_to_cpu(READ_ONCE(chan->wb->seq));
 	if (mic_dma_hang_check(&chan->hang, dstat, seq)) {
-		mic_dma_chan_reset(chan);
-		goto out;
+		/* a stopped channel may be an error nobody reported (G.7) */
+		if (!mic_dma_chan_error(chan)) {
+			mic_dma_chan_reset(chan);
+			goto out;
+		}
+		mic_dma_hang_restart(&chan->hang);
 	}
 	mic_dma_watchdog_arm(chan);
 out:

@@ -4,8 +4,10 @@
  * seen, set RGCR bit 0, leave the card alone for reset_settle_ms, then poll
  * SCRATCH2 bit 0 until the bootstrap reports ready.  Post code "F2"/"F4"
  * (GDDR training / memory preservation failed) re-issues the reset, as
- * MPSS did; other failure codes, a post code of 0, or the timeout end in
- * "reset failed"; all-ones means the card is lost.
+ * MPSS did; other failure codes, a post code of 0 once
+ * MIC_RESET_POSTCODE0_GRACE_MS passed since the reset (before that 0 may
+ * be the register's value early in a reset, as MPSS allows: D.4 step 4),
+ * or the timeout end in "reset failed"; all-ones means the card is lost.
  *
  * The request returns once the reset is issued; the op work (state.c)
  * polls from then on, so no sysfs writer and no lock waits for the card.
@@ -17,6 +19,7 @@
 #include <linux/mutex.h>
 
 #include "../include/x100/regs.h"
+#include "limits.h"
 #include "mgmt.h"
 
 /* Defaults follow doc/x100-hardware.md D.4: >= 1 s settle, 1 s polls, 300 s. */
@@ -50,6 +53,7 @@ static void mic_reset_issue(struct mic_x100 *card)
 	if (rgcr == MIC_POSTCODE_LOST)	/* not answering: set only our bit */
 		rgcr = 0;
 	mic_wr(card, MIC_RGCR, rgcr | MIC_RGCR_RESET);
+	card->mgmt.reset_at = jiffies;
 	card->mgmt.deadline = jiffies +
 		msecs_to_jiffies(settle + READ_ONCE(reset_timeout_ms));
 	mic_state_schedule(card, settle);
@@ -76,6 +80,7 @@ void mic_reset_wait_ready(struct mic_x100 *card)
 
 	mic_state_set(card, MIC_STATE_RESETTING, 0);
 	card->mgmt.resets = 1;
+	card->mgmt.reset_at = jiffies;
 	card->mgmt.deadline = jiffies +
 		msecs_to_jiffies(READ_ONCE(reset_timeout_ms));
 	mic_state_schedule(card, READ_ONCE(reset_poll_ms));
@@ -97,6 +102,12 @@ void mic_reset_poll(struct mic_x100 *card)
 			return;
 		}
 		mic_state_fail(card, MIC_STATE_RESET_FAILED, postcode, -EIO);
+		return;
+	}
+	if (postcode == MIC_POSTCODE_NONE &&
+	    !mic_reset_postcode0_fails(jiffies_to_msecs(jiffies -
+						       card->mgmt.reset_at))) {
+		mic_state_schedule(card, READ_ONCE(reset_poll_ms));
 		return;
 	}
 	if (postcode == MIC_POSTCODE_NONE || mic_postcode_is_failure(postcode)) {

@@ -7,9 +7,14 @@
  * With it, the card reaches host bus address H at MIC_SYSTEM_BASE + H:
  * mic_x100_dma_addr() tells the core.
  */
+#include <linux/build_bug.h>
+
 #include "mgmt.h"
 #include "smpt.h"
 #include "x100.h"
+
+/* The glue's DMA mask covers exactly the identity-mapped window. */
+static_assert(BIT_ULL(MICMEM_HW_DMA_BITS) == MIC_SYSTEM_SIZE);
 
 void mic_smpt_program(struct mic_x100 *card)
 {

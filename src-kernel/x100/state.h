@@ -42,6 +42,8 @@ enum mic_state {
  * @health_work: reads the post code every health_ms; all-ones -> lost
  * @deadline:	jiffies by which the current reset or boot must finish
  * @resets:	resets issued for the current reset request (F2/F4 retries)
+ * @reset_at:	jiffies when the last reset was issued (or, at probe, the
+ *		wait for the bootstrap began)
  * @removed:	mic_x100_remove() ran: works stop, no more register access
  * @last_error:	0, or the -errno of the last reset or boot that failed
  * @memsize:	usable GDDR in bytes (SCRATCH0), read when the card is ready
@@ -55,6 +57,7 @@ struct mic_mgmt {
 	struct delayed_work health_work;
 	unsigned long deadline;
 	unsigned int resets;
+	unsigned long reset_at;
 	bool removed;
 	int last_error;
 	u64 memsize;

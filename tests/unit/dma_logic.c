@@ -4,13 +4,16 @@
  * driver's own sources: descriptor encoding (include/x100/desc.h), ring index
  * arithmetic, splitting transfers into descriptors (x100/split.c),
  * transfer validation (core/xfer.h), the SMPT window (x100/smpt.h) and
- * the hang check's progress test (x100/hang.h).
+ * the hang check's progress test, the quiesce test and the head fix of
+ * channel programming (x100/hang.h), the reset and boot limits
+ * (x100/limits.h).
  */
 #include <stdlib.h>
 
 #include "tap.h"
 #include "../../src-kernel/include/x100/desc.h"
 #include "../../src-kernel/x100/hang.h"
+#include "../../src-kernel/x100/limits.h"
 #include "../../src-kernel/x100/smpt.h"
 #include "../../src-kernel/x100/split.h"
 #include "../../src-kernel/core/xfer.h"
@@ -402,6 +405,103 @@ TEST(hang_check_progress_with_equal_xor)
 	EXPECT_FALSE(mic_dma_hang_check(&h, DSTAT(936), 711904));
 	/* and it still counts as hung once both stay */
 	EXPECT_TRUE(mic_dma_hang_check(&h, DSTAT(936), 711904));
+}
+
+/* DSTAT bit 29 set: quiet at once; an all-ones card too. */
+TEST(quiet_check_takes_the_quiesce_bit)
+{
+	struct mic_dma_quiet q = { 0 };
+
+	EXPECT_TRUE(mic_dma_quiet_check(&q, MIC_DSTAT_QUIESCE | 5, 5, 9));
+	EXPECT_TRUE(mic_dma_quiet_check(&q, ~0U, ~0U, ~0U));
+}
+
+/* Without bit 29: everything handed over completed is quiet at once. */
+TEST(quiet_check_without_the_bit_caught_up)
+{
+	struct mic_dma_quiet q = { 0 };
+
+	EXPECT_TRUE(mic_dma_quiet_check(&q, 4711, 4711, 4711));
+	/* DHPR's upper bits are not an index */
+	EXPECT_TRUE(mic_dma_quiet_check(&q, 17, 17, 0xfffe0000 | 17));
+}
+
+/*
+ * Without bit 29 and with work left (a stopped or stalled engine): quiet
+ * only after MIC_DMA_QUIET_READS reads in a row saw nothing move.
+ */
+TEST(quiet_check_without_the_bit_waits_for_stillness)
+{
+	struct mic_dma_quiet q = { 0 };
+	unsigned int i;
+
+	/* still moving: never quiet */
+	for (i = 0; i < 3 * MIC_DMA_QUIET_READS; i++)
+		EXPECT_FALSE(mic_dma_quiet_check(&q, 100 + i, 100 + i, 500));
+	/* stops at 200: the first read records, then the count runs */
+	for (i = 0; i < MIC_DMA_QUIET_READS; i++)
+		EXPECT_FALSE(mic_dma_quiet_check(&q, 200, 200, 500));
+	EXPECT_TRUE(mic_dma_quiet_check(&q, 200, 200, 500));
+
+	/* DTPR moving alone (fetch ahead of completion) also counts */
+	memset(&q, 0, sizeof(q));
+	for (i = 0; i < MIC_DMA_QUIET_READS; i++)
+		EXPECT_FALSE(mic_dma_quiet_check(&q, 300, 301 + i % 2, 500));
+}
+
+/* Programming: DHPR brought to DTPR, never rewritten with its value. */
+TEST(head_fix_brings_dhpr_to_dtpr)
+{
+	u32 v = 12345;
+
+	/* equal (a fresh channel, or a DRAR write that reset both) */
+	EXPECT_FALSE(mic_dma_head_fix(0, 0, 8192, &v));
+	EXPECT_EQ(v, 0);
+	EXPECT_FALSE(mic_dma_head_fix(77, 77, 8192, &v));
+	EXPECT_EQ(v, 77);
+	/* head ahead of tail (stale descriptors in between): DHPR = DTPR */
+	EXPECT_TRUE(mic_dma_head_fix(77, 300, 8192, &v));
+	EXPECT_EQ(v, 77);
+	/* head behind tail (wrapped) */
+	EXPECT_TRUE(mic_dma_head_fix(8000, 12, 8192, &v));
+	EXPECT_EQ(v, 8000);
+}
+
+/* A DTPR beyond the ring (a bigger ring before): start at 0. */
+TEST(head_fix_stale_dtpr_beyond_the_ring)
+{
+	u32 v = 12345;
+
+	EXPECT_TRUE(mic_dma_head_fix(131000, 131005, 8192, &v));
+	EXPECT_EQ(v, 0);
+	EXPECT_TRUE(mic_dma_head_fix(8192, 5, 8192, &v));
+	EXPECT_EQ(v, 0);
+	/* DHPR holds 0 already: no second write of the same value */
+	EXPECT_FALSE(mic_dma_head_fix(131000, 0, 8192, &v));
+	EXPECT_EQ(v, 0);
+	/* the last slot is in the ring */
+	EXPECT_TRUE(mic_dma_head_fix(8191, 0, 8192, &v));
+	EXPECT_EQ(v, 8191);
+}
+
+/* Post code 0 fails a reset only from 2 s after it was issued. */
+TEST(reset_postcode0_grace)
+{
+	EXPECT_FALSE(mic_reset_postcode0_fails(0));
+	EXPECT_FALSE(mic_reset_postcode0_fails(1000));
+	EXPECT_FALSE(mic_reset_postcode0_fails(1999));
+	EXPECT_TRUE(mic_reset_postcode0_fails(2000));
+	EXPECT_TRUE(mic_reset_postcode0_fails(300000));
+}
+
+/* Download addresses up to 2 GiB, as mainline. */
+TEST(boot_download_address_limit)
+{
+	EXPECT_TRUE(mic_boot_dl_addr_ok(0));
+	EXPECT_TRUE(mic_boot_dl_addr_ok(64 * MIB));
+	EXPECT_TRUE(mic_boot_dl_addr_ok(2048 * MIB));
+	EXPECT_FALSE(mic_boot_dl_addr_ok(2048 * MIB + 4096));
+	EXPECT_FALSE(mic_boot_dl_addr_ok(0xfffff000ULL));
 }
 
 TEST_MAIN()

@@ -250,6 +250,31 @@ TEST(boot_of_an_image_too_big_for_the_card)
 	EXPECT_EQ(micsim_del("small"), 0);
 }
 
+/*
+ * A download address above 2 GiB is refused as mainline does
+ * (doc/x100-hardware.md D.2 step 1), even where the aperture reaches it;
+ * 2 GiB itself is accepted.
+ */
+TEST(boot_download_address_above_2gib_is_refused)
+{
+	const unsigned int scratch2 = 0x1ab28;
+	int n;
+
+	fast_params();
+	n = micsim_add("big", "memsize_mb=4096", "boot_ms=20", NULL);
+	ASSERT_OK(n);
+	ASSERT_EQ(card_state_wait(n, "ready", 3000), 0);
+	/* download address 2 GiB + 4 KiB, APIC ID 0, ready */
+	ASSERT_OK(micsim_poke("big", scratch2, 0x80001001u));
+	EXPECT_EQ(card_state_cmd(n, "boot:elf:" CARD_IMAGE), -EIO);
+	EXPECT_STREQ(card_attr(n, "state"), "ready");
+	EXPECT_EQ(micsim_knob_get("big", "boots"), 0);
+	ASSERT_OK(micsim_poke("big", scratch2, 0x80000001u));
+	EXPECT_EQ(card_state_cmd(n, "boot:elf:" CARD_IMAGE), 0);
+	EXPECT_EQ(card_state_wait(n, "online", 3000), 0);
+	EXPECT_EQ(micsim_del("big"), 0);
+}
+
 TEST(reset_failure_f2)
 {
 	long long resets, injected;

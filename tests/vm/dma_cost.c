@@ -2,8 +2,10 @@
 /*
  * dma_cost: what one batch costs the hardware, from the sim's ground-truth
  * counters (debugfs "mmio" per register, engine and interrupt counters):
- * exactly one DHPR write per channel used and no other register access,
- * no register read, one interrupt per channel used, ceil(bytes / 512 KiB)
+ * exactly one DHPR write per channel used, the B0+ re-arm of every
+ * interrupt (one SICE0 and one SIAC0 write, doc/x100-hardware.md C.8 #6;
+ * the cards here are C0 with MSI-X) and no other register access, no
+ * register read, one interrupt per channel used, ceil(bytes / 512 KiB)
  * MEMCOPY descriptors per 2 MiB chunk piece plus two STATUS per channel;
  * "auto" on 64 MiB moves 32 MiB on each channel.
  *
@@ -17,10 +19,12 @@
 #include "dma_util.h"
 
 #define DHPR(ch)	(0x1a004 + 0x40 * (ch))
+#define SICE0		0x1900c
+#define SIAC0		0x19014
 
 /* Counters of one measurement window. */
 struct cost {
-	unsigned long long reads, writes, dhpr[2], irq[2];
+	unsigned long long reads, writes, dhpr[2], irq[2], sice0, siac0;
 	long long memcopy, status, status_intr, errata, bytes[2];
 	long long drv_desc[2], drv_bytes[2], drv_batches[2];
 };
@@ -69,6 +73,8 @@ static void diff(struct cost *c)
 	c->status = after.status - before.status;
 	c->status_intr = after.status_intr - before.status_intr;
 	c->errata = after.errata - before.errata;
+	c->sice0 = after.mmio.writes[SICE0 / 4] - before.mmio.writes[SICE0 / 4];
+	c->siac0 = after.mmio.writes[SIAC0 / 4] - before.mmio.writes[SIAC0 / 4];
 	for (ch = 0; ch < 2; ch++) {
 		c->dhpr[ch] = after.mmio.writes[DHPR(ch) / 4] -
 			      before.mmio.writes[DHPR(ch) / 4];
@@ -165,8 +171,13 @@ TEST(hardware_cost_per_batch)
 			EXPECT_LE(c.dhpr[ch], 1);
 			EXPECT_EQ(c.irq[ch], c.dhpr[ch]);
 		}
-		/* the DHPR writes are the only register accesses */
-		EXPECT_EQ(c.writes, used);
+		/*
+		 * the DHPR writes and the re-arm (SICE0, SIAC0) of each
+		 * interrupt are the only register accesses
+		 */
+		EXPECT_EQ(c.sice0, c.irq[0] + c.irq[1]);
+		EXPECT_EQ(c.siac0, c.irq[0] + c.irq[1]);
+		EXPECT_EQ(c.writes, used + 2 * used);
 		EXPECT_EQ(c.reads, 0);
 		EXPECT_EQ(c.memcopy, mc);
 		EXPECT_EQ(c.status, 2 * used);
@@ -207,10 +218,13 @@ TEST(batch_of_32_costs_one_head_write_per_channel)
 	diff(&c);
 	EXPECT_EQ(c.dhpr[0], 1);
 	EXPECT_EQ(c.dhpr[1], 1);
-	EXPECT_EQ(c.writes, 2);
-	EXPECT_EQ(c.reads, 0);
 	EXPECT_EQ(c.irq[0], 1);
 	EXPECT_EQ(c.irq[1], 1);
+	/* two DHPR writes, and SICE0 + SIAC0 for each of the 2 interrupts */
+	EXPECT_EQ(c.sice0, 2);
+	EXPECT_EQ(c.siac0, 2);
+	EXPECT_EQ(c.writes, 2 + 2 * 2);
+	EXPECT_EQ(c.reads, 0);
 	EXPECT_EQ(c.memcopy, mc);
 	EXPECT_EQ(c.status, 4);
 	dma_fd_close(&d);
@@ -262,6 +276,66 @@ TEST(busy_time_accounts_work)
 	EXPECT_GT(b1, b0);
 	EXPECT_EQ(b2, b1);
 	dma_fd_close(&d);
+}
+
+#define MSIXPBACR	0x19084
+#define DCHERR(ch)	(0x1a02c + 0x40 * (ch))
+#define DCHERRMSK(ch)	(0x1a030 + 0x40 * (ch))
+#define DSTATWB_LO(ch)	(0x1a024 + 0x40 * (ch))
+
+/*
+ * The stepping workarounds with MSI-X (doc/x100-hardware.md B.5 step 3,
+ * C.8 #5-#7): a batch on one channel of an A0 card costs its DHPR write
+ * and one MSIXPBACR write, no re-arm; on B0 one SICE0 and one SIAC0
+ * write.  A0 never gets DSTATWB or DCHERRMSK; no stepping gets a DCHERR
+ * write at start (the driver only reads it, G.15).
+ */
+static void stepping_cost(const char *stepping, int a0)
+{
+	struct micsim_mmio *m0, *m1;
+	struct micmem_xfer x;
+	char attr[32];
+	struct dma_fd d;
+	int card, ch;
+
+	snprintf(attr, sizeof(attr), "stepping=%s", stepping);
+	card = micsim_add("step", "memsize_mb=256", attr, NULL);
+	ASSERT_GE(card, 0);
+	m0 = calloc(1, sizeof(*m0));
+	m1 = calloc(1, sizeof(*m1));
+	ASSERT_TRUE(m0 && m1);
+	ASSERT_OK(dma_fd_open(&d, 4 * MIB));
+	ASSERT_OK(dma_attach(d.fd, card));
+	health_off();
+	ASSERT_OK(micsim_mmio("step", m0));
+	for (ch = 0; ch < 2; ch++) {
+		EXPECT_EQ(m0->writes[DCHERR(ch) / 4], 0);
+		EXPECT_EQ(m0->writes[DCHERRMSK(ch) / 4], a0 ? 0 : 1);
+		EXPECT_EQ(m0->writes[DSTATWB_LO(ch) / 4], a0 ? 0 : 1);
+	}
+	x = dma_xfer(0, 0, 64 * KIB, MICMEM_DIR_TO_CARD, MICMEM_CHAN_0);
+	ASSERT_OK(dma_run(d.fd, card, &x, 1));
+	ASSERT_OK(micsim_mmio("step", m1));
+	EXPECT_EQ(m1->writes[DHPR(0) / 4] - m0->writes[DHPR(0) / 4], 1);
+	EXPECT_EQ(m1->writes[MSIXPBACR / 4] - m0->writes[MSIXPBACR / 4],
+		  a0 ? 1 : 0);
+	EXPECT_EQ(m1->writes[SICE0 / 4] - m0->writes[SICE0 / 4], a0 ? 0 : 1);
+	EXPECT_EQ(m1->writes[SIAC0 / 4] - m0->writes[SIAC0 / 4], a0 ? 0 : 1);
+	micsim_write(PARAM_DIR "health_ms", "500");
+	dma_fd_close(&d);
+	free(m0);
+	free(m1);
+	ASSERT_EQ(micsim_del("step"), 0);
+}
+
+TEST(a0_msix_clears_pending_bits_and_does_not_rearm)
+{
+	stepping_cost("A0", 1);
+}
+
+TEST(b0_msix_rearms_every_interrupt)
+{
+	stepping_cost("B0", 0);
 }
 
 TEST_MAIN()

@@ -552,6 +552,113 @@ TEST(hung_channel_is_reset)
 	dma_fd_close(&d);
 }
 
+#define DCR		0x1a280
+#define DCAR(ch)	(0x1a000 + 0x40 * (ch))
+#define DCHERRMSK(ch)	(0x1a030 + 0x40 * (ch))
+#define DCAR_IM0	(1u << 24)
+#define DCAR_IM1	(1u << 25)
+/* owner and enable bits of the card OS's channels 4-7 (bits 15:8) */
+#define DCR_CARD_BITS	0xff00u
+
+/*
+ * DCR and DCAR are the card OS's too (doc/x100-hardware.md B.2, B.3,
+ * G.19): bits of channels 4-7 the card set behind the driver's back, and
+ * IM0 of a host channel, survive a hang reset of channel 0 (which
+ * disables, re-programs and enables it), and the driver's own bits are
+ * where they belong afterwards.
+ */
+TEST(channel_reset_keeps_the_card_os_bits_of_dcr_and_dcar)
+{
+	struct micmem_xfer x = dma_xfer(0, 0, 64 * KIB, MICMEM_DIR_TO_CARD, 0);
+	struct micmem_wait w;
+	int card = card0();
+	long long dcr, dcar;
+	struct dma_fd d;
+	uint64_t t;
+
+	open_attached(&d, card);
+	dcr = micsim_peek("card0", DCR);
+	ASSERT_GE(dcr, 0);
+	/* the card OS owns and enables 4 and 6, leaves 5 and 7 */
+	ASSERT_OK(micsim_poke("card0", DCR, (dcr & ~DCR_CARD_BITS) | 0x3300));
+	dcar = micsim_peek("card0", DCAR(0));
+	ASSERT_GE(dcar, 0);
+	ASSERT_OK(micsim_poke("card0", DCAR(0), dcar | DCAR_IM0));
+
+	ASSERT_OK(param_set("hang_timeout_ms", "300"));
+	ASSERT_OK(micsim_knob_set("card0", "stall", "1"));
+	ASSERT_OK(dma_submit(d.fd, card, &x, 1, 0, &t));
+	EXPECT_ERRNO(dma_wait(d.fd, t, MICMEM_WAIT_FOREVER, &w), ETIMEDOUT);
+	ASSERT_OK(micsim_knob_set("card0", "stall", "0"));
+	EXPECT_OK(dma_run(d.fd, card, &x, 1));
+
+	dcr = micsim_peek("card0", DCR);
+	dcar = micsim_peek("card0", DCAR(0));
+	TH_LOG("after the reset: DCR %#llx DCAR0 %#llx", dcr, dcar);
+	EXPECT_EQ(dcr & DCR_CARD_BITS, 0x3300);
+	/* channels 0 and 1: host-owned and enabled */
+	EXPECT_EQ(dcr & 0xf, 0xf);
+	EXPECT_TRUE(dcar & DCAR_IM0);
+	EXPECT_FALSE(dcar & DCAR_IM1);
+
+	ASSERT_OK(micsim_poke("card0", DCR, dcr & ~DCR_CARD_BITS));
+	ASSERT_OK(micsim_poke("card0", DCAR(0), dcar & ~DCAR_IM0));
+	param_set("hang_timeout_ms", "5000");
+	dma_fd_close(&d);
+}
+
+/*
+ * An error that raises no interrupt (DCHERRMSK masks it here, as on a
+ * chip that reports errors only to a hang check, doc/x100-hardware.md
+ * G.7) is found by the hang check, which reads DCHERR; and a channel that
+ * does not move once DCHERR is clear (stalled here, as a chip that does
+ * not resume after an error, G.16) is re-programmed (C.6 step 4): the
+ * failed batch and the one behind it end with -EIO (MICMEM_ERR_CHANNEL),
+ * not -ETIMEDOUT, and the channel works again.
+ */
+TEST(error_recovery_escalates_when_the_channel_does_not_move)
+{
+	struct micmem_xfer x = dma_xfer(0, 0, 64 * KIB, MICMEM_DIR_TO_CARD, 0);
+	struct micmem_xfer three[3];
+	struct micmem_wait w;
+	int card = card0(), i;
+	long long errs, inj;
+	uint64_t ta, tb;
+	struct dma_fd d;
+
+	open_attached(&d, card);
+	for (i = 0; i < 3; i++)
+		three[i] = dma_xfer(i * KIB, 8 * MIB + i * KIB, KIB,
+				    MICMEM_DIR_TO_CARD, 0);
+	errs = chan_stat(card, 0, "errors");
+	inj = micsim_knob_get("card0", "injected_fail");
+	ASSERT_OK(param_set("hang_timeout_ms", "300"));
+	ASSERT_OK(micsim_poke("card0", DCHERRMSK(0), 0xffffffffu));
+	/* the second transfer of the batch fails */
+	ASSERT_OK(micsim_knob_set("card0", "fail_skip", "1"));
+	ASSERT_OK(micsim_knob_set("card0", "fail_next", "1"));
+	ASSERT_OK(dma_submit(d.fd, card, three, 3, 0, &ta));
+	ASSERT_OK(dma_submit(d.fd, card, &x, 1, 0, &tb));
+	EXPECT_EQ(micsim_knob_wait("card0", "injected_fail", inj + 1, 2000),
+		  inj + 1);
+	ASSERT_OK(micsim_knob_set("card0", "stall", "1"));
+
+	EXPECT_ERRNO(dma_wait(d.fd, ta, now_ns() + 5000000000ULL, &w), EIO);
+	EXPECT_EQ(w.error_class, MICMEM_ERR_CHANNEL);
+	/* the re-program does not blame the transfer that was copied */
+	EXPECT_EQ(w.failed_xfer, 1);
+	EXPECT_ERRNO(dma_wait(d.fd, tb, now_ns() + 5000000000ULL, &w), EIO);
+	EXPECT_EQ(w.error_class, MICMEM_ERR_CHANNEL);
+	EXPECT_EQ(chan_stat(card, 0, "errors") - errs, 1);
+
+	ASSERT_OK(micsim_knob_set("card0", "stall", "0"));
+	/* re-programming unmasked the error interrupt again */
+	EXPECT_EQ(micsim_peek("card0", DCHERRMSK(0)), 0);
+	EXPECT_OK(dma_run(d.fd, card, &x, 1));
+	param_set("hang_timeout_ms", "5000");
+	dma_fd_close(&d);
+}
+
 /*
  * The interrupt of a completed batch gets lost: the next interrupt of the
  * channel, or else the hang check, notices the completion.
