@@ -132,6 +132,102 @@ void mic_dma_fail_inflight(struct mic_dma_chan *chan, int err, u32 class,
 	}
 }
 
+/*
+ * submit_lock held, channel running: @failed, in flight on @chan, hit a
+ * channel error that clearing DCHERR did not get past (error recovery's
+ * escalation, doc/x100-hardware.md C.6 step 4; its batch already records
+ * the error).  Stop the channel, end @failed (the copies before the
+ * failing slot count as done), program the channel again and hand the
+ * parts queued behind @failed to the engine once more from the fresh
+ * ring: one bad descriptor fails only its own batch, whatever a write to
+ * DCHERR does (G.15, G.16).  If the copy cannot be made or the channel
+ * does not restart, those parts fail with -EIO instead.
+ */
+void mic_dma_chan_requeue(struct mic_dma_chan *chan,
+			  struct mic_dma_part *failed, u32 slot)
+{
+	struct mic_x100 *card = mic_dma_chan_card(chan);
+	struct mic_desc *desc = NULL;
+	struct mic_dma_part *part;
+	u32 *xfer = NULL;
+	u32 n = 0, i = 0, s, pos;
+
+	mic_dma_chan_disable(chan);
+
+	/*
+	 * The engine stopped inside @failed, so nothing behind it ran and
+	 * nothing can retire it: the parts and their slots hold still.
+	 */
+	list_for_each_entry(part, &chan->inflight, node)
+		if (part != failed)
+			n += mic_ring_used(part->end, part->start,
+					   MIC_DMA_RING_SIZE);
+	if (n) {
+		desc = kvmalloc_array(n, sizeof(*desc), GFP_KERNEL);
+		xfer = kvmalloc_array(n, sizeof(*xfer), GFP_KERNEL);
+	}
+	if (n && (!desc || !xfer)) {
+		kvfree(desc);
+		kvfree(xfer);
+		mic_dma_fail_inflight(chan, -EIO, MICMEM_ERR_CHANNEL, slot);
+		goto program;
+	}
+	list_for_each_entry(part, &chan->inflight, node) {
+		if (part == failed)
+			continue;
+		for (s = part->start; s != part->end;
+		     s = mic_ring_next(s, MIC_DMA_RING_SIZE)) {
+			desc[i] = chan->ring[s];
+			xfer[i++] = chan->slot_xfer[s];
+		}
+	}
+
+	spin_lock_irq(&chan->lock);
+	mic_dma_part_unlink(chan, failed, true);
+	spin_unlock_irq(&chan->lock);
+	wake_up(&chan->space_wq);
+	mic_dma_part_done(failed);
+
+program:
+	if (mic_dma_chan_program(chan)) {
+		dev_err(card->hw->dev, "mic%d: DMA channel %u did not restart\n",
+			card->id, chan->nr);
+		mic_dma_fail_inflight(chan, -EIO, MICMEM_ERR_CHANNEL,
+				      MIC_DMA_NO_SLOT);
+		goto out;
+	}
+	if (!desc)
+		goto out;
+
+	/* the same descriptors, from the engine's new tail on */
+	pos = chan->head;
+	i = 0;
+	spin_lock_irq(&chan->lock);
+	list_for_each_entry(part, &chan->inflight, node) {
+		u32 len = mic_ring_used(part->end, part->start,
+					MIC_DMA_RING_SIZE);
+
+		part->start = pos;
+		while (len--) {
+			chan->ring[pos] = desc[i];
+			chan->slot_xfer[pos] = xfer[i++];
+			pos = mic_ring_next(pos, MIC_DMA_RING_SIZE);
+		}
+		part->end = pos;
+	}
+	spin_unlock_irq(&chan->lock);
+	WRITE_ONCE(chan->head, pos);
+	/* descriptors visible before the engine sees the new head */
+	wmb();
+	mic_wr(card, MIC_DHPR(chan->nr), pos);
+	chan->last_dhpr = pos;
+	if (mic_dma_watchdog_arm(chan))
+		mic_dma_hang_restart(&chan->hang);
+out:
+	kvfree(desc);
+	kvfree(xfer);
+}
+
 /* Hard-irq context (or any context): the channel signalled. */
 void mic_dma_chan_interrupt(struct mic_dma_chan *chan)
 {
