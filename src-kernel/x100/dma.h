@@ -165,6 +165,9 @@ void mic_dma_batch_fail(struct mic_dma_batch *b, u32 xfer, int err, u32 class);
 void mic_dma_retire(struct mic_dma_chan *chan);
 void mic_dma_fail_inflight(struct mic_dma_chan *chan, int err, u32 class,
 			   u32 stop);			/* process context */
+/* submit_lock held: error recovery's escalation */
+void mic_dma_chan_requeue(struct mic_dma_chan *chan,
+			  struct mic_dma_part *failed, u32 slot);
 /* dma.c: channel programming, submit_lock held */
 void mic_dma_chan_disable(struct mic_dma_chan *chan);
 int mic_dma_chan_program(struct mic_dma_chan *chan);

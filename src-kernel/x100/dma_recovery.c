@@ -15,8 +15,9 @@
  * nothing happened.  No public source says a channel resumes after an
  * error (G.16), and a write may not clear DCHERR at all (G.15): when
  * DCHERR stays set or the channel does not move, recovery escalates to a
- * channel re-program (C.6 step 4) that fails the rest of the channel's
- * work with -EIO.
+ * channel re-program (C.6 step 4) that ends the failed part and hands the
+ * parts queued behind it to the engine again from the fresh ring
+ * (mic_dma_chan_requeue()).
  *
  * Hang check (C.10): while work is in flight, a delayed work looks at the
  * channel every hang_timeout_ms, starting when the channel becomes busy;
@@ -135,7 +136,10 @@ static bool mic_dma_chan_error(struct mic_dma_chan *chan)
 	dev_warn_ratelimited(card->hw->dev,
 			     "mic%d: DMA channel %u does not resume after error %#x (DCHERR now %#x): re-programming\n",
 			     card->id, ch, err, left);
-	mic_dma_chan_restart(chan, -EIO, MICMEM_ERR_CHANNEL, slot);
+	if (failed)
+		mic_dma_chan_requeue(chan, failed, slot);
+	else
+		mic_dma_chan_restart(chan, -EIO, MICMEM_ERR_CHANNEL, slot);
 	return true;
 }
 
