@@ -5,6 +5,7 @@
 #include <linux/device.h>
 #include <linux/module.h>
 
+#include "../include/micmem_compat.h"
 #include "micmem.h"
 #include "dma.h"
 #include "../pci/pci.h"
@@ -15,7 +16,7 @@ static int __init micmem_init(void)
 {
 	int ret;
 
-	micmem_class = class_create(THIS_MODULE, "mic");
+	micmem_class = micmem_class_create("mic");
 	if (IS_ERR(micmem_class))
 		return PTR_ERR(micmem_class);
 	micmem_class->dev_groups = micmem_card_groups;
