@@ -83,7 +83,7 @@ checkpatch)
 	# The compatibility header is the one file allowed to test the
 	# kernel version (doc/design.md, "Kernels"); everywhere else
 	# LINUX_VERSION_CODE is a warning.
-	compat=src-kernel/include/micmem_compat.h
+	compat="src-kernel/include/micmem_compat.h"
 	rc=0
 	for set in others compat; do
 		ignore=FILE_PATH_CHANGES
