@@ -5,10 +5,25 @@
 #   micmem_packages GROUP...     the packages of scripts/packages in GROUPs
 #   micmem_install GROUP...      apt-get install what is missing of them
 #                                (as root, or through sudo)
-#   micmem_setup                 meson setup of $MICMEM_BUILDDIR once
+#   micmem_lanes                 the kernel lanes to run (MICMEM_LANES)
+#   micmem_lane_builddir LANE    the meson build directory of LANE
+#   micmem_setup [LANE]          meson setup of LANE's build directory (all
+#                                lanes without LANE), options kept current
+#
+# A lane is one Debian kernel line, "6.1" or "6.12": its own build
+# directory ($MICMEM_BUILDDIR for 6.1, $MICMEM_BUILDDIR-6.12 for 6.12) whose
+# modules build against, and whose VM boots, the newest Debian cloud kernel
+# of that line, with the PREEMPT_RT headers of the same line for lint.  The
+# kernels are found by scripts/kernel.sh in / and in the unpacked
+# roots named by MICMEM_KROOT (scripts/kroot); the directories are passed
+# to meson explicitly (-Dkdir, -Drt_kdir), so installing another kernel
+# never switches a lane.
 
 micmem_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 MICMEM_BUILDDIR=${MICMEM_BUILDDIR:-$micmem_root/build}
+MICMEM_LANES=${MICMEM_LANES:-6.1 6.12}
+# shellcheck source=scripts/kernel.sh
+. "$micmem_root/scripts/kernel.sh"
 
 micmem_packages() {
 	local g
@@ -44,8 +59,58 @@ micmem_install() {
 		apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
-micmem_setup() {
-	if [ ! -f "$MICMEM_BUILDDIR/build.ninja" ]; then
-		meson setup "$MICMEM_BUILDDIR" "$micmem_root" || return
+micmem_lanes() {
+	echo "$MICMEM_LANES"
+}
+
+micmem_lane_builddir() {
+	if [ "$1" = 6.1 ]; then
+		echo "$MICMEM_BUILDDIR"
+	else
+		echo "$MICMEM_BUILDDIR-$1"
 	fi
+}
+
+# Installs LANE's kernel packages (group kernel-LANE of scripts/packages)
+# unless a kernel of that line is already found, installed or unpacked.
+micmem_install_lane() {
+	(MICMEM_KSERIES=$1 vm_find_kernel) && [ -n "$(vm_find_rt_kdir "$1")" ] &&
+		return 0
+	micmem_install "kernel-$1"
+}
+
+# The value of meson option $2 in build directory $1.
+micmem_meson_option() {
+	meson introspect --buildoptions "$1" 2>/dev/null |
+		python3 -c 'import json, sys
+for o in json.load(sys.stdin):
+    if o["name"] == sys.argv[1]:
+        print(o["value"])' "$2"
+}
+
+micmem_setup_lane() {
+	local lane=$1 dir kdir rt
+	dir=$(micmem_lane_builddir "$lane")
+	if ! MICMEM_KSERIES=$lane vm_find_kernel; then
+		echo "no Debian $lane cloud kernel with headers, installed or under MICMEM_KROOT (scripts/packages: kernel-$lane; scripts/kroot)" >&2
+		return 1
+	fi
+	kdir=$vm_kdir
+	rt=$(vm_find_rt_kdir "$lane")
+	[ -n "$rt" ] || rt=auto
+	if [ ! -f "$dir/build.ninja" ]; then
+		meson setup "$dir" "$micmem_root" -Dkdir="$kdir" -Drt_kdir="$rt" ||
+			return
+	elif [ "$(micmem_meson_option "$dir" kdir)" != "$kdir" ] ||
+	     [ "$(micmem_meson_option "$dir" rt_kdir)" != "$rt" ]; then
+		meson configure "$dir" -Dkdir="$kdir" -Drt_kdir="$rt" || return
+	fi
+	echo "lane $lane: $dir, kernel $vm_kver ($kdir)"
+}
+
+micmem_setup() {
+	local lane
+	for lane in ${1:-$(micmem_lanes)}; do
+		micmem_setup_lane "$lane" || return
+	done
 }

@@ -12,6 +12,7 @@
 #include <linux/slab.h>
 #include <linux/xarray.h>
 
+#include "../include/micmem_compat.h"
 #include "micmem.h"
 #include "batch.h"
 #include "../x100/x100.h"
@@ -28,7 +29,7 @@ static struct class *micmem_class;
 
 int micmem_card_init(void)
 {
-	micmem_class = class_create(THIS_MODULE, "mic");
+	micmem_class = micmem_class_create("mic");
 	if (IS_ERR(micmem_class))
 		return PTR_ERR(micmem_class);
 	micmem_class->dev_groups = mic_x100_groups;

@@ -34,6 +34,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "../include/micmem_compat.h"
 #include "pool.h"
 
 /* Largest pool one fd may create; RLIMIT_MEMLOCK applies on top of it. */
@@ -360,7 +361,7 @@ static vm_fault_t micmem_pool_fault(struct vm_fault *vmf)
 }
 
 static vm_fault_t micmem_pool_huge_fault(struct vm_fault *vmf,
-					 enum page_entry_size pe_size)
+					 MICMEM_HUGE_FAULT_SIZE size)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct micmem_pool *pool = vma->vm_private_data;
@@ -369,7 +370,7 @@ static vm_fault_t micmem_pool_huge_fault(struct vm_fault *vmf,
 	pgoff_t pgoff;
 	vm_fault_t ret;
 
-	if (pe_size != PE_SIZE_PMD || pool->map_mode != MICMEM_MAP_PMD)
+	if (size != MICMEM_HUGE_FAULT_PMD || pool->map_mode != MICMEM_MAP_PMD)
 		return VM_FAULT_FALLBACK;
 	/*
 	 * The 2 MiB of address space around the fault must lie inside the
@@ -464,7 +465,8 @@ int micmem_pool_mmap(struct file *file, struct vm_area_struct *vma)
 	 * Not copied on fork, cannot grow (mremap gets -EFAULT), not in core
 	 * dumps, and PFN entries only (no struct page semantics, see top).
 	 */
-	vma->vm_flags |= VM_PFNMAP | VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP;
+	micmem_vm_flags_set(vma, VM_PFNMAP | VM_DONTCOPY | VM_DONTEXPAND |
+			    VM_DONTDUMP);
 	vma->vm_ops = &micmem_pool_vm_ops;
 	/* Nothing can fail after this point in mmap_region(). */
 	vma->vm_private_data = micmem_pool_get(pool);
@@ -491,13 +493,13 @@ unsigned long micmem_pool_get_unmapped_area(struct file *file,
 
 	if ((flags & MAP_FIXED) || padded < len)
 		goto plain;
-	base = current->mm->get_unmapped_area(file, addr, padded, pgoff, flags);
+	base = micmem_mm_get_unmapped_area(file, addr, padded, pgoff, flags);
 	if (IS_ERR_VALUE(base))
 		goto plain;
 	return base + ((off - base) & (align - 1));
 
 plain:
-	return current->mm->get_unmapped_area(file, addr, len, pgoff, flags);
+	return micmem_mm_get_unmapped_area(file, addr, len, pgoff, flags);
 }
 
 /*

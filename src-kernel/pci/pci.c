@@ -15,6 +15,7 @@
 #include <linux/pci.h>
 #include <linux/slab.h>
 
+#include "../include/micmem_compat.h"
 #include "../include/micmem_hw.h"
 #include "pci.h"
 
@@ -111,7 +112,7 @@ static int micmem_pci_irq_setup(struct micmem_pci *mp)
 				     MICMEM_HW_VECTORS, PCI_IRQ_MSIX);
 	if (nvec < 0) {
 		nvec = pci_alloc_irq_vectors(pdev, 1, 1,
-					     PCI_IRQ_MSI | PCI_IRQ_LEGACY);
+					     PCI_IRQ_MSI | PCI_IRQ_INTX);
 		if (nvec < 0)
 			return nvec;
 		if (!pdev->msi_enabled)

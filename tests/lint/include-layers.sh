@@ -14,8 +14,10 @@
 # The rules, by the directory of the including file (below src-kernel/);
 # an include is named by the path it resolves to:
 #
-#   main.c     the module's composition: core/, x100/x100.h, pci/
-#   core/      core/, include/micmem_hw.h, and of x100 only x100/x100.h
+#   main.c     the module's composition: core/, x100/x100.h, pci/,
+#              include/micmem_compat.h
+#   core/      core/, include/micmem_hw.h, include/micmem_compat.h, and of
+#              x100 only x100/x100.h
 #   x100/      x100/, include/ (the seam and the hardware description)
 #   pci/       pci/, include/
 #   sim/       sim/, include/
@@ -33,11 +35,12 @@ allowed() {
 	case "$layer" in
 	main)
 		case "$target" in
-		core/*|x100/x100.h|pci/*) return 0 ;;
+		core/*|x100/x100.h|pci/*|include/micmem_compat.h) return 0 ;;
 		esac ;;
 	core)
 		case "$target" in
-		core/*|include/micmem_hw.h|x100/x100.h) return 0 ;;
+		core/*|include/micmem_hw.h|include/micmem_compat.h|x100/x100.h)
+			return 0 ;;
 		esac ;;
 	x100)
 		case "$target" in
