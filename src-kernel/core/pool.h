@@ -74,6 +74,9 @@ unsigned long micmem_pool_get_unmapped_area(struct file *file,
 					    unsigned long flags);
 void micmem_pool_show_fdinfo(struct seq_file *m, struct micmem_ctx *ctx);
 
+/* pool_map.c: new pools get PMD mappings (the kernel can, pool_pmd=Y). */
+bool micmem_pool_pmd_enabled(void);
+
 /* For MICMEM_IOC_QUERY. */
 u64 micmem_pool_features(void);
 u64 micmem_pool_max_bytes(void);
