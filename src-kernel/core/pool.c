@@ -68,7 +68,6 @@ u64 micmem_pool_max_bytes(void)
 	return (u64)READ_ONCE(pool_max_mb) << 20;
 }
 
-
 u64 micmem_pool_features(void)
 {
 	u64 f = MICMEM_FEAT_POOL;
