@@ -8,6 +8,7 @@
  * C.9 give the sequences.
  */
 #include <linux/delay.h>
+#include <linux/ktime.h>
 #include <linux/micmem.h>
 
 #include "mgmt.h"
@@ -61,16 +62,20 @@ static void mic_dma_dcar_im1(struct mic_dma_chan *chan, bool mask)
 static bool mic_dma_chan_quiesce(struct mic_dma_chan *chan)
 {
 	struct mic_x100 *card = mic_dma_chan_card(chan);
+	ktime_t end = ktime_add_ms(ktime_get(), MIC_DMA_QUIESCE_MS);
 	struct mic_dma_quiet q = {};
-	unsigned int ch = chan->nr, ms;
+	unsigned int ch = chan->nr;
 	u32 dstat, dtpr, dhpr;
 
-	for (ms = 0; ms < MIC_DMA_QUIESCE_MS; ms++) {
+	/* bounded by the clock, not by counting sleeps that may run long */
+	for (;;) {
 		dstat = mic_rd(card, MIC_DSTAT(ch));
 		dtpr = mic_rd(card, MIC_DTPR(ch));
 		dhpr = mic_rd(card, MIC_DHPR(ch));
 		if (mic_dma_quiet_check(&q, dstat, dtpr, dhpr))
 			return true;
+		if (ktime_after(ktime_get(), end))
+			break;
 		usleep_range(1000, 1100);
 	}
 	dev_warn(card->hw->dev,
