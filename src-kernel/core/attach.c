@@ -9,7 +9,9 @@
  * with the card: micmem_attach_card_gone() unmaps every attachment of a
  * removed card, after its channels were stopped, while the device still
  * exists.  An attachment outlives its mapping if an fd or a failed batch
- * still holds it; it is then only a name that fails with -ENODEV.
+ * still holds it; it is then only a name that fails with -ENODEV
+ * (SUBMIT), that DETACH drops, and that an ATTACH of the same card number
+ * replaces once a new card has that number.
  *
  * The pool is mapped once, DMA_BIDIRECTIONAL, and never synced per
  * transfer: user space writes it at any time through its own mapping, as
@@ -197,9 +199,19 @@ long micmem_ioctl_attach(struct micmem_ctx *ctx, void __user *arg)
 		goto err_card;
 
 	mutex_lock(&fd->attach_lock);
-	if (xa_load(&fd->cards, a.card)) {
+	att = xa_load(&fd->cards, a.card);
+	if (att && att->card == card) {
 		ret = -EEXIST;
 		goto err_unlock;
+	}
+	if (att) {
+		/*
+		 * Stale: the card this fd attached under that number was
+		 * removed (its SUBMITs fail with -ENODEV); the new card of
+		 * the number replaces it.
+		 */
+		xa_erase(&fd->cards, a.card);
+		micmem_attachment_put(att);
 	}
 	att = micmem_attachment_create(card, micmem_pool_get(pool));
 	if (IS_ERR(att)) {

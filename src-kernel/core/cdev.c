@@ -77,12 +77,44 @@ static long micmem_ioctl_query(void __user *arg)
 	return 0;
 }
 
+/*
+ * The calls that give the fd memory or let it move data (doc/security.md):
+ * an fd opened without write access gets -EBADF, as write(2) does.  It may
+ * QUERY, POOL_INFO, WAIT and poll.
+ */
+static bool micmem_ioctl_writes(unsigned int cmd)
+{
+	return cmd == MICMEM_IOC_POOL_CREATE || cmd == MICMEM_IOC_ATTACH ||
+	       cmd == MICMEM_IOC_DETACH || cmd == MICMEM_IOC_SUBMIT;
+}
+
+/*
+ * SUBMIT on an fd without write access: -EBADF, and like every other
+ * outcome of SUBMIT, bad_xfer and ticket written back (MICMEM_NO_XFER, 0).
+ */
+static long micmem_ioctl_submit_ebadf(void __user *arg)
+{
+	struct micmem_submit s;
+
+	if (copy_from_user(&s, arg, sizeof(s)))
+		return -EFAULT;
+	s.bad_xfer = MICMEM_NO_XFER;
+	s.ticket = 0;
+	memset(s.reserved, 0, sizeof(s.reserved));
+	if (copy_to_user(arg, &s, sizeof(s)))
+		return -EFAULT;
+	return -EBADF;
+}
+
 static long micmem_ioctl(struct file *file, unsigned int cmd,
 			 unsigned long arg)
 {
 	struct micmem_ctx *ctx = file->private_data;
 	void __user *uarg = (void __user *)arg;
 
+	if (micmem_ioctl_writes(cmd) && !(file->f_mode & FMODE_WRITE))
+		return cmd == MICMEM_IOC_SUBMIT ?
+		       micmem_ioctl_submit_ebadf(uarg) : -EBADF;
 	switch (cmd) {
 	case MICMEM_IOC_QUERY:
 		return micmem_ioctl_query(uarg);

@@ -194,6 +194,30 @@ static inline long long free_kb(void)
 }
 
 /*
+ * Pages in use: the sum of /proc/vmstat's pgalloc_* minus pgfree.  Pages
+ * on the per-CPU free lists count as free here (they were counted in
+ * pgfree when they went there), unlike in MemFree.  -1 on error.
+ */
+static inline long long vm_used_pages(void)
+{
+	long long alloc = 0, freed = -1;
+	char key[64];
+	long long v;
+	FILE *f = fopen("/proc/vmstat", "re");
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %lld", key, &v) == 2) {
+		if (!strncmp(key, "pgalloc_", 8))
+			alloc += v;
+		else if (!strcmp(key, "pgfree"))
+			freed = v;
+	}
+	fclose(f);
+	return freed < 0 ? -1 : alloc - freed;
+}
+
+/*
  * Drop capability @cap (effective, permitted, inheritable) for good, e.g.
  * CAP_IPC_LOCK so that the pools of this process count against
  * RLIMIT_MEMLOCK.  0 or -1 with errno.
