@@ -58,6 +58,13 @@ dkms) ;;
 esac
 
 command -v dkms > /dev/null || skip "dkms (apt-get install dkms)"
+# The kernel the VM boots is the lane's: the one vm-test's --kdir names.
+args=("$@")
+for ((i = 0; i + 1 < ${#args[@]}; i++)); do
+	if [ "${args[i]}" = --kdir ] && [ "${args[i + 1]}" != auto ]; then
+		export MICMEM_KDIR=${args[i + 1]}
+	fi
+done
 # shellcheck source=scripts/kernel.sh
 . "$src/scripts/kernel.sh"
 vm_find_kernel || skip "a Debian cloud kernel with matching headers"
