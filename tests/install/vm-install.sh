@@ -83,6 +83,10 @@ dkms build -m micmem -v "$version" -k "$vm_kver" --kernelsourcedir "$vm_kdir" -j
 }
 mods=$dest/dkms/micmem/$version/$vm_kver/$(uname -m)/module
 for m in micmem.ko micmem_sim.ko; do
+	# dkms compresses modules as the kernel's own are (6.12: xz)
+	if [ ! -f "$mods/$m" ] && [ -f "$mods/$m.xz" ]; then
+		xz -dk "$mods/$m.xz" || bail "cannot unpack $mods/$m.xz"
+	fi
 	[ -f "$mods/$m" ] || bail "dkms built no $m (in $mods)"
 done
 
