@@ -60,6 +60,13 @@ static ssize_t sim_knob_read(struct file *file, char __user *ubuf,
 
 	if (!kf->knob->get)
 		return -EPERM;
+	/*
+	 * One value per open read: a reader that comes back for more after
+	 * the first chunk gets end of file, not the tail of a value read
+	 * again (a register may have changed length in between).
+	 */
+	if (*ppos)
+		return 0;
 	mutex_lock(&card->knob_lock);
 	ret = card->knobs_live ? kf->knob->get(card, kf->knob->arg, &val) :
 				 -ENODEV;
