@@ -280,6 +280,13 @@ TEST_TIMEOUT(surprise_removal_during_dma, 420)
 		/* a stalled channel cannot have finished its part */
 		if (i & 1)
 			EXPECT_NE(w.error, 0);
+		/*
+		 * A vanished card is found by the health check (health_ms):
+		 * when every ticket had finished before, nothing waited for
+		 * that, so wait for it here before SUBMIT must see it.
+		 */
+		if (way == R_VANISH)
+			EXPECT_EQ(card_state_wait(card, "lost", 5000), 0);
 		EXPECT_ERRNO(submit_some(d.fd, card, 0, MICMEM_DIR_TO_CARD,
 					 &t[0]), ENODEV);
 		if (way != R_RMDIR)
