@@ -16,41 +16,22 @@
 #include <sys/wait.h>
 
 #include "card_util.h"
+#include "run_util.h"
 
 #define CP		"/bin/micmem-cp"
 #define ADDR		0x1000000ULL		/* 16 MiB into card memory */
 #define ADDR_S		"0x1000000"
 
-struct run {
-	int status;
-	char out[16384];
-	char err[16384];
-};
-
 static struct run r;
 
-static int drain(int fd, char *buf, size_t size, size_t *len)
-{
-	ssize_t n = read(fd, buf + *len, size - 1 - *len);
-
-	if (n > 0) {
-		*len += n;
-		buf[*len] = '\0';
-	}
-	return n > 0 && *len < size - 1;
-}
-
 /*
- * Run micmem-cp with @argv (NULL-terminated, without the program); its
+ * Run micmem-cp with @args (NULL-terminated, without the program); its
  * stdout and stderr in r.  @pty: stderr is a pseudo-terminal.
  */
 static void run_argv(bool pty, char *const args[])
 {
-	int out[2], err[2], st, i;
-	size_t no = 0, ne = 0;
 	char *argv[32], cmd[512] = CP;
-	struct pollfd pfd[2];
-	pid_t pid;
+	int i;
 
 	argv[0] = CP;
 	for (i = 0; args[i] && i < 30; i++) {
@@ -59,36 +40,7 @@ static void run_argv(bool pty, char *const args[])
 		strncat(cmd, args[i], sizeof(cmd) - strlen(cmd) - 1);
 	}
 	argv[i + 1] = NULL;
-	memset(&r, 0, sizeof(r));
-	ASSERT_OK(pipe(out));
-	if (pty)
-		ASSERT_OK(openpty(&err[0], &err[1], NULL, NULL, NULL));
-	else
-		ASSERT_OK(pipe(err));
-	pid = fork();
-	ASSERT_OK(pid);
-	if (!pid) {
-		dup2(out[1], 1);
-		dup2(err[1], 2);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	/* a pty's master reads EIO once the child closed the slave */
-	close(out[1]);
-	close(err[1]);
-	pfd[0] = (struct pollfd){ .fd = out[0], .events = POLLIN };
-	pfd[1] = (struct pollfd){ .fd = err[0], .events = POLLIN };
-	while (pfd[0].fd >= 0 || pfd[1].fd >= 0) {
-		ASSERT_OK(poll(pfd, 2, 50000));
-		if (pfd[0].revents && !drain(out[0], r.out, sizeof(r.out), &no))
-			pfd[0].fd = -1;
-		if (pfd[1].revents && !drain(err[0], r.err, sizeof(r.err), &ne))
-			pfd[1].fd = -1;
-	}
-	close(out[0]);
-	close(err[0]);
-	ASSERT_EQ(waitpid(pid, &st, 0), pid);
-	r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	run_capture(&r, argv, pty);
 	TH_LOG("$ %s -> %d%s%s", cmd, r.status, r.err[0] ? "; stderr: " : "",
 	       r.err);
 }

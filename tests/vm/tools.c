@@ -12,64 +12,17 @@
 
 #include "tap.h"
 #include "dma_util.h"
+#include "run_util.h"
 
 #define INFO	"/bin/micmem-info"
 #define BENCH	"/bin/micmem-bench"
 
-struct run {
-	int status;		/* exit status, 128 + signal */
-	char out[65536];
-	char err[8192];
-};
-
 static struct run r;
 
-/* Read what is there into @buf at *@len; 0 at EOF. */
-static int drain(int fd, char *buf, size_t size, size_t *len)
-{
-	ssize_t n = read(fd, buf + *len, size - 1 - *len);
-
-	if (n > 0) {
-		*len += n;
-		buf[*len] = '\0';
-	}
-	return n > 0 && *len < size - 1;
-}
-
-/* Run @argv (NULL-terminated) to completion, output in r. */
+/* Run @argv (argv[0] a path); its stdout and stderr in r. */
 static void run_argv(char *const argv[])
 {
-	int out[2], err[2], st;
-	size_t no = 0, ne = 0;
-	struct pollfd pfd[2];
-	pid_t pid;
-
-	memset(&r, 0, sizeof(r));
-	ASSERT_OK(pipe(out));
-	ASSERT_OK(pipe(err));
-	pid = fork();
-	ASSERT_OK(pid);
-	if (!pid) {
-		dup2(out[1], 1);
-		dup2(err[1], 2);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(out[1]);
-	close(err[1]);
-	pfd[0] = (struct pollfd){ .fd = out[0], .events = POLLIN };
-	pfd[1] = (struct pollfd){ .fd = err[0], .events = POLLIN };
-	while (pfd[0].fd >= 0 || pfd[1].fd >= 0) {
-		ASSERT_OK(poll(pfd, 2, 50000));
-		if (pfd[0].revents && !drain(out[0], r.out, sizeof(r.out), &no))
-			pfd[0].fd = -1;
-		if (pfd[1].revents && !drain(err[0], r.err, sizeof(r.err), &ne))
-			pfd[1].fd = -1;
-	}
-	close(out[0]);
-	close(err[0]);
-	ASSERT_EQ(waitpid(pid, &st, 0), pid);
-	r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	run_capture(&r, argv, false);
 	if (r.status)
 		TH_LOG("%s: exit %d, stderr: %s", argv[0], r.status, r.err);
 }
