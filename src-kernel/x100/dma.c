@@ -94,7 +94,7 @@ void mic_dma_retire(struct mic_dma_chan *chan)
 
 	if (list_empty(&retired))
 		return;
-	wake_up(&chan->space_wq);
+	mic_dma_space_wake(chan);
 	/* _safe: completing a batch may free it */
 	list_for_each_entry_safe(part, next, &retired, node)
 		mic_dma_part_done(part);
@@ -120,7 +120,7 @@ void mic_dma_fail_inflight(struct mic_dma_chan *chan, int err, u32 class,
 	}
 	spin_unlock_irq(&chan->lock);
 
-	wake_up_all(&chan->space_wq);
+	mic_dma_space_wake(chan);
 	list_for_each_entry_safe(part, next, &failed, node) {
 		u32 slot = stop != MIC_DMA_NO_SLOT &&
 			   mic_dma_slot_in(stop, part->start, part->end) ?
@@ -185,7 +185,7 @@ void mic_dma_chan_requeue(struct mic_dma_chan *chan,
 	spin_lock_irq(&chan->lock);
 	mic_dma_part_unlink(chan, failed, true);
 	spin_unlock_irq(&chan->lock);
-	wake_up(&chan->space_wq);
+	mic_dma_space_wake(chan);
 	mic_dma_part_done(failed);
 
 program:
@@ -276,6 +276,8 @@ static int mic_dma_chan_init(struct mic_x100 *card, unsigned int ch)
 				   mic_dma_submit_name[ch]);
 	spin_lock_init(&chan->lock);
 	INIT_LIST_HEAD(&chan->inflight);
+	INIT_LIST_HEAD(&chan->admitq);
+	atomic_set(&chan->space_events, 0);
 	init_waitqueue_head(&chan->space_wq);
 	INIT_WORK(&chan->err_work, mic_dma_err_work);
 	INIT_DELAYED_WORK(&chan->watchdog, mic_dma_watchdog);

@@ -83,7 +83,16 @@ struct mic_dma_chan {
 	u64 busy_since;
 	struct mic_dma_stats stats;
 
-	wait_queue_head_t space_wq;	/* woken when slots retire or on stop */
+	/*
+	 * Admission, FIFO: submitters that found no room wait in @admitq
+	 * (under submit_lock) and no later submitter passes them.
+	 * @space_events counts the events a waiter may be waiting for
+	 * (slots retired, a stop, the queue's head leaving); space_wq is
+	 * woken after each.
+	 */
+	struct list_head admitq;
+	atomic_t space_events;
+	wait_queue_head_t space_wq;
 
 	struct mic_desc *ring;		/* coherent, MIC_DMA_RING_SIZE slots */
 	dma_addr_t ring_bus;
@@ -174,6 +183,9 @@ int mic_dma_chan_program(struct mic_dma_chan *chan);
 void mic_dma_chan_restart(struct mic_dma_chan *chan, int err, u32 class,
 			  u32 stop);
 u32 mic_dma_chan_clear_err(struct mic_dma_chan *chan, u32 err);
+
+/* dma_submit.c: slots retired or channel stopped: let waiters look again */
+void mic_dma_space_wake(struct mic_dma_chan *chan);
 
 /* dma_submit.c: every channel's submit_lock, in channel order */
 void mic_dma_lock_chans(struct mic_dma *dma);

@@ -37,6 +37,16 @@ void mic_dma_unlock_chans(struct mic_dma *dma, unsigned int used)
 			mutex_unlock(&dma->chan[ch].submit_lock);
 }
 
+/* Uninterruptibly, for leaving the admission queues after a signal. */
+static void mic_dma_lock_chans_used(struct mic_dma *dma, unsigned int used)
+{
+	unsigned int ch;
+
+	for (ch = 0; ch < MIC_DMA_NR_CHANS; ch++)
+		if (used & BIT(ch))
+			mutex_lock(&dma->chan[ch].submit_lock);
+}
+
 static u32 mic_dma_chan_free(struct mic_dma_chan *chan)
 {
 	return mic_ring_free(READ_ONCE(chan->head), READ_ONCE(chan->tail),
@@ -84,13 +94,151 @@ static void mic_dma_chan_post(struct mic_dma_chan *chan,
 	WRITE_ONCE(chan->head, pos);
 }
 
+void mic_dma_space_wake(struct mic_dma_chan *chan)
+{
+	atomic_inc(&chan->space_events);
+	wake_up_all(&chan->space_wq);
+}
+
+/*
+ * A submitter waiting for ring space.  It queues on every channel its
+ * batch uses at once, holding all their submit_locks, so waiters are in
+ * the same order on every channel and the oldest can always go first:
+ * no batch waits for another that waits for it.
+ */
+struct mic_dma_admit {
+	struct list_head node[MIC_DMA_NR_CHANS];
+	bool queued;
+};
+
+/* Every used submit_lock held: may the batch go now? */
+static bool mic_dma_admissible(struct mic_dma *dma, unsigned int used,
+			       const struct mic_split_sink *sink,
+			       struct mic_dma_admit *me,
+			       struct mic_dma_chan **blocked)
+{
+	unsigned int ch;
+
+	for (ch = 0; ch < MIC_DMA_NR_CHANS; ch++) {
+		struct mic_dma_chan *chan = &dma->chan[ch];
+		struct list_head *first = chan->admitq.next;
+
+		if (!(used & BIT(ch)))
+			continue;
+		if ((first != &chan->admitq &&
+		     (!me->queued || first != &me->node[ch])) ||
+		    mic_dma_chan_free(chan) < sink[ch].count + MIC_DMA_PART_EXTRA) {
+			*blocked = chan;
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool mic_dma_events_since(struct mic_dma_chan *chan, int seen)
+{
+	return atomic_read(&chan->space_events) != seen;
+}
+
+/* Every used submit_lock held: leave the queues, let the next look. */
+static void mic_dma_admit_leave(struct mic_dma *dma, unsigned int used,
+				struct mic_dma_admit *me)
+{
+	unsigned int ch;
+
+	if (!me->queued)
+		return;
+	me->queued = false;
+	for (ch = 0; ch < MIC_DMA_NR_CHANS; ch++) {
+		if (!(used & BIT(ch)))
+			continue;
+		list_del(&me->node[ch]);
+		mic_dma_space_wake(&dma->chan[ch]);
+	}
+}
+
+static int mic_dma_lock_used(struct mic_dma *dma, unsigned int used)
+{
+	unsigned int ch;
+	int ret;
+
+	for (ch = 0; ch < MIC_DMA_NR_CHANS; ch++) {
+		if (!(used & BIT(ch)))
+			continue;
+		ret = mutex_lock_interruptible(&dma->chan[ch].submit_lock);
+		if (ret) {
+			mic_dma_unlock_chans(dma, used & (BIT(ch) - 1));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Take ring space on every channel the batch uses, first come first
+ * served: a batch that needs most of a ring is not starved by small ones
+ * that keep fitting in what retires.  Returns with the used submit_locks
+ * held, or an error without them.
+ */
+static int mic_dma_admit(struct mic_dma *dma, unsigned int used,
+			 const struct mic_split_sink *sink, bool nonblock)
+{
+	struct mic_dma_admit me = { .queued = false };
+	struct mic_dma_chan *blocked;
+	unsigned int ch;
+	int seen, ret;
+
+	ret = mic_dma_lock_used(dma, used);
+	if (ret)
+		return ret;
+	for (;;) {
+		if (!dma->running) {
+			ret = dma->stop_err;
+			break;
+		}
+		if (mic_dma_admissible(dma, used, sink, &me, &blocked)) {
+			mic_dma_admit_leave(dma, used, &me);
+			return 0;
+		}
+		if (nonblock) {
+			ret = -EAGAIN;
+			break;
+		}
+		if (!me.queued) {
+			for (ch = 0; ch < MIC_DMA_NR_CHANS; ch++)
+				if (used & BIT(ch))
+					list_add_tail(&me.node[ch],
+						      &dma->chan[ch].admitq);
+			me.queued = true;
+		}
+		/* read under the lock: an event after it ends the wait */
+		seen = atomic_read(&blocked->space_events);
+		mic_dma_unlock_chans(dma, used);
+		ret = wait_event_interruptible(blocked->space_wq,
+					       mic_dma_events_since(blocked,
+								    seen));
+		if (ret) {
+			/* the queues need the locks: wait for them */
+			mic_dma_lock_chans_used(dma, used);
+			break;
+		}
+		ret = mic_dma_lock_used(dma, used);
+		if (ret) {
+			mic_dma_lock_chans_used(dma, used);
+			break;
+		}
+	}
+	mic_dma_admit_leave(dma, used, &me);
+	mic_dma_unlock_chans(dma, used);
+	return ret;
+}
+
 int mic_dma_submit(struct mic_x100 *card, struct mic_dma_batch *b,
 		   bool nonblock)
 {
 	struct mic_dma *dma = &card->dma;
 	struct mic_split_sink sink[MIC_DMA_NR_CHANS] = {};
 	unsigned int first, ch, used = 0, parts = 0;
-	struct mic_dma_chan *full;
 	int ret;
 
 	first = (unsigned int)atomic_inc_return(&dma->auto_rr);
@@ -107,39 +255,9 @@ int mic_dma_submit(struct mic_x100 *card, struct mic_dma_batch *b,
 	}
 	atomic_set(&b->pending, parts);
 
-	for (;;) {
-		full = NULL;
-		for (ch = 0; ch < MIC_DMA_NR_CHANS; ch++) {
-			if (!(used & BIT(ch)))
-				continue;
-			ret = mutex_lock_interruptible(&dma->chan[ch].submit_lock);
-			if (ret) {
-				mic_dma_unlock_chans(dma, used & (BIT(ch) - 1));
-				return ret;
-			}
-		}
-		if (!dma->running) {
-			ret = dma->stop_err;
-			goto out_unlock;
-		}
-		for (ch = 0; ch < MIC_DMA_NR_CHANS && !full; ch++)
-			if ((used & BIT(ch)) &&
-			    mic_dma_chan_free(&dma->chan[ch]) <
-			    sink[ch].count + MIC_DMA_PART_EXTRA)
-				full = &dma->chan[ch];
-		if (!full)
-			break;
-		mic_dma_unlock_chans(dma, used);
-		if (nonblock)
-			return -EAGAIN;
-		ch = full->nr;
-		ret = wait_event_interruptible(full->space_wq,
-					       !READ_ONCE(dma->running) ||
-					       mic_dma_chan_free(full) >=
-					       sink[ch].count + MIC_DMA_PART_EXTRA);
-		if (ret)
-			return ret;
-	}
+	ret = mic_dma_admit(dma, used, sink, nonblock);
+	if (ret)
+		return ret;
 
 	/* Filling pass: same split, written straight into the rings. */
 	for (ch = 0; ch < MIC_DMA_NR_CHANS; ch++) {
@@ -168,10 +286,8 @@ int mic_dma_submit(struct mic_x100 *card, struct mic_dma_batch *b,
 		if (mic_dma_watchdog_arm(chan))
 			mic_dma_hang_restart(&chan->hang);
 	}
-	ret = 0;
-out_unlock:
 	mic_dma_unlock_chans(dma, used);
-	return ret;
+	return 0;
 }
 
 u64 mic_dma_window(struct mic_x100 *card)

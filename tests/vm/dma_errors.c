@@ -304,6 +304,7 @@ TEST(batch_larger_than_a_ring_is_e2big)
 struct blocked {
 	int fd, card;
 	struct micmem_xfer *x;
+	unsigned int n;			/* transfers; 0: 1024 */
 	int ret, err;
 	uint64_t ticket;
 	volatile int done;
@@ -313,7 +314,8 @@ static void *blocking_submit(void *arg)
 {
 	struct blocked *b = arg;
 
-	b->ret = dma_submit(b->fd, b->card, b->x, 1024, 0, &b->ticket);
+	b->ret = dma_submit(b->fd, b->card, b->x, b->n ? b->n : 1024, 0,
+			    &b->ticket);
 	b->err = errno;
 	b->done = 1;
 	return NULL;
@@ -386,6 +388,82 @@ TEST(full_ring_blocks_or_eagain_and_drops_nothing)
 		EXPECT_OK(dma_wait(d.fd, tickets[i], MICMEM_WAIT_FOREVER, &w));
 	EXPECT_EQ(micsim_knob_get("card0", "dma_memcopy") - memcopy, 8 * 1024);
 	EXPECT_GE(micsim_knob_get("card0", "injected_stall"), 1);
+	free(x);
+	dma_fd_close(&d);
+}
+
+static void start_blocked(struct blocked *b, pthread_t *th, int fd, int card,
+			  struct micmem_xfer *x, unsigned int n)
+{
+	memset(b, 0, sizeof(*b));
+	b->fd = fd;
+	b->card = card;
+	b->x = x;
+	b->n = n;
+	ASSERT_EQ(pthread_create(th, NULL, blocking_submit, b), 0);
+	usleep(200000);
+	EXPECT_FALSE(b->done);
+}
+
+/*
+ * Ring space goes first come first served: once a batch waits for room,
+ * later batches wait behind it even where they would fit (without this a
+ * batch needing most of the ring starved while small ones kept flowing),
+ * and a waiter that a signal takes out of the queue lets the next go.
+ * Channel 0 held, seven batches of 1026 slots in: 1009 of 8191 free.
+ */
+TEST(ring_space_is_first_come_first_served)
+{
+	struct blocked big, small, quitter;
+	uint64_t tickets[8], t;
+	pthread_t tb, ts, tq;
+	struct micmem_xfer *x;
+	struct micmem_wait w;
+	struct sigaction sa;
+	int card = card0(), i;
+	struct dma_fd d;
+
+	open_attached(&d, card);
+	x = calloc(1024, sizeof(*x));
+	ASSERT_TRUE(x != NULL);
+	for (i = 0; i < 1024; i++)
+		x[i] = dma_xfer(i * 64, i * 64, 64, MICMEM_DIR_TO_CARD, 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_usr1;
+	sigaction(SIGUSR1, &sa, NULL);
+	micsim_defer_knob("card0", "stall");
+	ASSERT_OK(micsim_knob_set("card0", "stall", "1"));
+	for (i = 0; i < 7; i++)
+		ASSERT_OK(dma_submit(d.fd, card, x, 1024,
+				     MICMEM_SUBMIT_NONBLOCK, &tickets[i]));
+
+	/* a waiter that leaves on a signal leaves nobody stuck behind it */
+	start_blocked(&quitter, &tq, d.fd, card, x, 1024);
+	EXPECT_EQ(dma_submit(d.fd, card, x, 1, MICMEM_SUBMIT_NONBLOCK, &t), -1);
+	EXPECT_EQ(errno, EAGAIN);
+	pthread_kill(tq, SIGUSR1);
+	pthread_join(tq, NULL);
+	EXPECT_EQ(quitter.ret, -1);
+	EXPECT_EQ(quitter.err, EINTR);
+	ASSERT_OK(dma_submit(d.fd, card, x, 1, MICMEM_SUBMIT_NONBLOCK,
+			     &tickets[7]));
+
+	/* 1026 slots do not fit: it waits, and the small ones queue behind */
+	start_blocked(&big, &tb, d.fd, card, x, 1024);
+	EXPECT_EQ(dma_submit(d.fd, card, x, 1, MICMEM_SUBMIT_NONBLOCK, &t), -1);
+	EXPECT_EQ(errno, EAGAIN);
+	start_blocked(&small, &ts, d.fd, card, x, 1);
+
+	ASSERT_OK(micsim_knob_set("card0", "stall", "0"));
+	pthread_join(tb, NULL);
+	pthread_join(ts, NULL);
+	ASSERT_EQ(big.ret, 0);
+	ASSERT_EQ(small.ret, 0);
+	/* one ring, in order: the small batch went in after the big one */
+	EXPECT_OK(dma_wait(d.fd, small.ticket, MICMEM_WAIT_FOREVER, &w));
+	EXPECT_OK(dma_wait(d.fd, big.ticket, MICMEM_WAIT_NO_BLOCK, &w));
+	for (i = 0; i < 8; i++)
+		EXPECT_OK(dma_wait(d.fd, tickets[i], MICMEM_WAIT_FOREVER, &w));
 	free(x);
 	dma_fd_close(&d);
 }
