@@ -25,6 +25,7 @@
 
 #include <libmicmem.h>
 
+#include "bench_suite.h"
 #include "tool_util.h"
 
 #define MAX_SIZES	32
@@ -83,9 +84,17 @@ static void usage(FILE *f)
 		"  -n, --iterations N    least rounds per figure (default 3)\n"
 		"  -a, --card-addr ADDR  card memory used, from ADDR (default 0;\n"
 		"                        required when the card is online)\n"
-		"  -j, --json            JSON instead of text\n"
+		"  -j, --json[=FILE]     JSON instead of text (with --suite: the\n"
+		"                        table on stdout and JSON into FILE;\n"
+		"                        '-' or no FILE: JSON only, on stdout)\n"
+		"      --suite           every figure of doc/performance.md beside\n"
+		"                        its peer (not with -s, -C, -t, -n)\n"
+		"      --quick           with --suite: fewer sizes and repetitions\n"
+		"  -r, --reps N          with --suite: repetitions per figure, 1-32\n"
+		"                        (default 5, --quick 3)\n"
 		"  -h, --help            this text\n"
-		"The card memory at [ADDR, ADDR + largest size) is overwritten.\n"
+		"The card memory at [ADDR, ADDR + largest size) is overwritten\n"
+		"(--suite: 64 MiB, --quick 16 MiB).\n"
 		"exit status: 0 ok, 1 the driver or a transfer failed, 2 usage,\n"
 		"             4 no such card or no cards\n",
 		program_invocation_short_name, default_sizes);
@@ -583,11 +592,17 @@ int main(int argc, char **argv)
 		{ "time", required_argument, NULL, 't' },
 		{ "iterations", required_argument, NULL, 'n' },
 		{ "card-addr", required_argument, NULL, 'a' },
-		{ "json", no_argument, NULL, 'j' },
+		{ "json", optional_argument, NULL, 'j' },
+		{ "suite", no_argument, NULL, 'S' },
+		{ "quick", no_argument, NULL, 'Q' },
+		{ "reps", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool card_given = false, addr_given = false;
+	bool card_given = false, addr_given = false, suite = false;
+	bool quick = false;
+	const char *sweep_opt = NULL, *json_file = NULL;
+	struct bench_suite_opts so;
 	uint32_t card = 0;
 	uint64_t v;
 	int c, ret;
@@ -595,7 +610,8 @@ int main(int argc, char **argv)
 	memset(b.chan_on, 1, sizeof(b.chan_on));
 	if (parse_sizes(default_sizes))
 		return EXIT_FAILED;
-	while ((c = getopt_long(argc, argv, "c:s:C:t:n:a:jh", opts,
+	memset(&so, 0, sizeof(so));
+	while ((c = getopt_long(argc, argv, "c:s:C:t:n:a:j::r:h", opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -606,19 +622,23 @@ int main(int argc, char **argv)
 			card_given = true;
 			break;
 		case 's':
+			sweep_opt = "--sizes";
 			if (parse_sizes(optarg))
 				return EXIT_USAGE;
 			break;
 		case 'C':
+			sweep_opt = "--channels";
 			if (parse_channels(optarg))
 				return EXIT_USAGE;
 			break;
 		case 't':
+			sweep_opt = "--time";
 			if (parse_count("time", optarg, 3600000, &v))
 				return EXIT_USAGE;
 			b.min_ns = v * 1000000;
 			break;
 		case 'n':
+			sweep_opt = "--iterations";
 			if (parse_count("iteration count", optarg, 1000000000,
 					&b.min_iters))
 				return EXIT_USAGE;
@@ -631,7 +651,27 @@ int main(int argc, char **argv)
 			addr_given = true;
 			break;
 		case 'j':
+			/* no positional arguments: "--json FILE" is unambiguous */
+			if (!optarg && optind < argc &&
+			    (argv[optind][0] != '-' || !strcmp(argv[optind], "-")))
+				optarg = argv[optind++];
+			if (optarg && !*optarg) {
+				tool_err("empty JSON file name");
+				return EXIT_USAGE;
+			}
+			json_file = optarg ? optarg : "-";
 			b.json = true;
+			break;
+		case 'S':
+			suite = true;
+			break;
+		case 'Q':
+			quick = true;
+			break;
+		case 'r':
+			if (parse_count("repetition count", optarg, 32, &v))
+				return EXIT_USAGE;
+			so.reps = (unsigned int)v;
 			break;
 		case 'h':
 			usage(stdout);
@@ -643,6 +683,31 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc) {
 		tool_err("unexpected argument '%s'", argv[optind]);
+		return EXIT_USAGE;
+	}
+
+	if (!suite && (quick || so.reps)) {
+		tool_err("%s is an option of --suite", quick ? "--quick" :
+			 "--reps");
+		return EXIT_USAGE;
+	}
+	if (suite && sweep_opt) {
+		tool_err("%s is not an option of --suite (its sizes and times are fixed)",
+			 sweep_opt);
+		return EXIT_USAGE;
+	}
+	if (suite) {
+		so.card = card;
+		so.card_given = card_given;
+		so.card_addr = b.card_addr;
+		so.addr_given = addr_given;
+		so.quick = quick;
+		so.json = json_file;
+		return bench_suite(&so);
+	}
+	if (json_file && strcmp(json_file, "-") &&
+	    !freopen(json_file, "w", stdout)) {
+		tool_err("cannot write %s: %s", json_file, strerror(errno));
 		return EXIT_USAGE;
 	}
 
