@@ -16,8 +16,10 @@
  * Each open file gets an inode of a private pseudo filesystem as its
  * f_mapping, so that the file's VMAs are linked into a tree of their own
  * (not the device node's, shared by every user) and so that what the core
- * asks of the mapping (writeback: none, so no write notification and no
- * dirty tracking, see pool_map.c) is answered by us.
+ * asks of the mapping is answered by us: writeback (none, so no write
+ * notification and no dirty tracking, see pool_map.c) and the size
+ * (i_size: the fault path maps no PMD across it, see
+ * micmem_pool_open()).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -333,6 +335,13 @@ int micmem_pool_open(struct file *file)
 	inode = alloc_anon_inode(micmem_pool_mnt->mnt_sb);
 	if (IS_ERR(inode))
 		return PTR_ERR(inode);
+	/*
+	 * The largest size, not 0: finish_fault() maps a folio that reaches
+	 * past i_size of the mapping's host with one PTE, never a PMD (for
+	 * SIGBUS past the end of a file; Debian's 6.12 has it).  mmap and
+	 * .fault check the pool's own bounds.
+	 */
+	i_size_write(inode, MAX_LFS_FILESIZE);
 	file->f_mapping = inode->i_mapping;
 	file->f_wb_err = filemap_sample_wb_err(file->f_mapping);
 	return 0;

@@ -10,9 +10,9 @@
  * .fault hands the 4 KiB page at the fault's offset, with a reference, to
  * the core.  The core's finish_fault() maps the whole chunk with one PMD
  * (do_set_pmd()) when the chunk is a PMD-sized compound page, nothing is
- * mapped in those 2 MiB yet and the 2 MiB around the fault lie in the VMA
- * congruent to the pool offset; otherwise it maps that one page with a
- * PTE.  Either way the fault's reference becomes the entry's, dropped when
+ * mapped in those 2 MiB yet, the 2 MiB around the fault lie in the VMA
+ * congruent to the pool offset and inside i_size of the private inode
+ * (pool.c); otherwise it maps that one page with a PTE.  Either way the fault's reference becomes the entry's, dropped when
  * the entry is zapped.  The pages are in no page cache (->mapping stays
  * NULL) and on no LRU list: reclaim, compaction, migration, khugepaged and
  * splitting never take them, so the page user space sees is always the
