@@ -12,8 +12,9 @@
  * (do_set_pmd()) when the chunk is a PMD-sized compound page, nothing is
  * mapped in those 2 MiB yet, the 2 MiB around the fault lie in the VMA
  * congruent to the pool offset and inside i_size of the private inode
- * (pool.c); otherwise it maps that one page with a PTE.  Either way the fault's reference becomes the entry's, dropped when
- * the entry is zapped.  The pages are in no page cache (->mapping stays
+ * (pool.c); otherwise it maps that one page with a PTE.  Either way the
+ * fault's reference becomes the entry's, dropped when the entry is
+ * zapped.  The pages are in no page cache (->mapping stays
  * NULL) and on no LRU list: reclaim, compaction, migration, khugepaged and
  * splitting never take them, so the page user space sees is always the
  * pool's page the DMA engine reads and writes.
@@ -42,7 +43,7 @@ MODULE_PARM_DESC(pool_pmd,
 static bool micmem_pool_kernel_pmd(void)
 {
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
-	return PMD_SIZE == MICMEM_CHUNK_SIZE && has_transparent_hugepage();
+	return has_transparent_hugepage() && PMD_SIZE == MICMEM_CHUNK_SIZE;
 #else
 	return false;
 #endif

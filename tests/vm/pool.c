@@ -388,6 +388,35 @@ TEST(short_mmap_is_congruent_to_its_offset)
 	close(fd);
 }
 
+/*
+ * "@key: N kB" of the mapping starting at @addr in /proc/self/smaps, in
+ * KiB; -1 if not found.  FilePmdMapped is what the kernel mapped with
+ * PMDs: it checks the pool's own fault counts.
+ */
+static long long smaps_kb(const void *addr, const char *key)
+{
+	unsigned long start, end;
+	long long v = -1;
+	size_t klen = strlen(key);
+	char line[512];
+	int in = 0;
+	FILE *f = fopen("/proc/self/smaps", "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &start, &end) == 2) {
+			in = start == (uintptr_t)addr;
+		} else if (in && !strncmp(line, key, klen) &&
+			   line[klen] == ':') {
+			v = strtoll(line + klen + 1, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return v;
+}
+
 /* One fault per 2 MiB, and the data lands in the right chunk. */
 TEST(pmd_faults_one_per_chunk)
 {
@@ -408,6 +437,8 @@ TEST(pmd_faults_one_per_chunk)
 	EXPECT_EQ(pi.pte_faults, 0);
 	EXPECT_EQ(fdinfo_ll(fd, "pool_faults"), 8);
 	EXPECT_EQ(fdinfo_ll(fd, "pool_pte_faults"), 0);
+	EXPECT_EQ(smaps_kb(p, "FilePmdMapped"), 8 * 2048);
+	EXPECT_EQ(smaps_kb(p, "Rss"), 8 * 2048);
 
 	/* A second mapping of chunks 5..6 sees the same bytes. */
 	q = pool_map(fd, 2 * CHUNK, 5 * CHUNK);
@@ -481,6 +512,8 @@ TEST(pte_fallback_when_thp_disabled)
 	EXPECT_EQ(pi.map_mode, MICMEM_MAP_PMD);
 	EXPECT_EQ(pi.faults, pte ? 1024 : 2);
 	EXPECT_EQ(pi.pte_faults, pte ? 1024 : 0);
+	EXPECT_EQ(smaps_kb(p, "FilePmdMapped"), pte ? 0 : 2 * 2048);
+	EXPECT_EQ(smaps_kb(p, "Rss"), 2 * 2048);
 	munmap(p, 2 * CHUNK);
 	close(fd);
 }
@@ -529,6 +562,8 @@ TEST(pte_mode_by_module_parameter)
 	EXPECT_EQ(pi.faults, 512);
 	EXPECT_EQ(pi.pte_faults, 512);
 	EXPECT_EQ(fdinfo_ll(fd, "pool_pte_faults"), 512);
+	EXPECT_EQ(smaps_kb(p, "FilePmdMapped"), 0);
+	EXPECT_EQ(smaps_kb(p, "Rss"), 2048);
 	munmap(p, CHUNK);
 	close(fd);
 
