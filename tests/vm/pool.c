@@ -422,10 +422,12 @@ TEST(pmd_faults_one_per_chunk)
 {
 	struct micmem_pool_info pi;
 	int fd = pool_open(8 * CHUNK);
+	long long pmd_kb = meminfo_kb("FilePmdMapped");
 	unsigned char *p, *q;
 	long before;
 
 	ASSERT_OK(fd);
+	ASSERT_GE(pmd_kb, 0);
 	p = pool_map(fd, 8 * CHUNK, 0);
 	ASSERT_NE(p, MAP_FAILED);
 	before = minor_faults();
@@ -448,8 +450,11 @@ TEST(pmd_faults_one_per_chunk)
 	EXPECT_EQ(check(p + 5 * CHUNK, CHUNK, 5 * CHUNK, 4), 0);
 	ASSERT_OK(pool_info(fd, &pi));
 	EXPECT_EQ(pi.faults, 10);
+	/* the rmap's count of PMD-mapped file pages, system wide */
+	EXPECT_EQ(meminfo_kb("FilePmdMapped") - pmd_kb, 8 * 2048);
 	munmap(q, 2 * CHUNK);
 	munmap(p, 8 * CHUNK);
+	EXPECT_EQ(meminfo_kb("FilePmdMapped"), pmd_kb);
 	close(fd);
 }
 

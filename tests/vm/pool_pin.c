@@ -297,9 +297,10 @@ static int uring_takes_pool(void)
 }
 
 /*
+ * io_uring READ/WRITE on pool memory (chunk 3 never touched before), then
  * IORING_REGISTER_BUFFERS of 3 chunks of pool memory (the last never
- * touched), then WRITE_FIXED from it to the file and READ_FIXED back into
- * it; the engine checks the result.
+ * touched), WRITE_FIXED from it to the file and READ_FIXED back into it;
+ * the engine checks the result.
  */
 TEST(io_uring_fixed_buffers)
 {
@@ -316,6 +317,20 @@ TEST(io_uring_fixed_buffers)
 	ASSERT_TRUE(want != NULL);
 	fill_pattern(want, 2 * CHUNK, 3);
 	memcpy(d.pool, want, 2 * CHUNK);
+
+	/* Plain READ/WRITE (the kernel pins per request): every kernel */
+	fd = open(DISK_DIR "/ring", O_RDWR | O_CREAT | O_TRUNC | O_DIRECT |
+		  O_CLOEXEC, 0644);
+	ASSERT_OK(fd);
+	EXPECT_EQ(ring_rw(&r, IORING_OP_WRITE, fd, d.pool, 2 * CHUNK, 0, 0),
+		  (long long)(2 * CHUNK));
+	got = read_back(DISK_DIR "/ring", 2 * CHUNK);
+	EXPECT_EQ(memcmp(got, want, 2 * CHUNK), 0);
+	free(got);
+	EXPECT_EQ(ring_rw(&r, IORING_OP_READ, fd, d.pool + 3 * CHUNK, CHUNK,
+			  CHUNK, 0), (long long)CHUNK);
+	EXPECT_EQ(memcmp(d.pool + 3 * CHUNK, want + CHUNK, CHUNK), 0);
+	close(fd);
 
 	if (uring_takes_pool() == 0) {
 		TH_LOG("Linux 6.1: io_uring refuses file-backed memory");
