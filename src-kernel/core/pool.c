@@ -1,20 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The zero-copy pool of one /dev/mic/ctrl file: allocation, accounting,
- * the pool ioctls and the private filesystem of its mappings (the
- * mappings themselves are in pool_map.c).
+ * the pool ioctls and the private inode of its mappings (the mappings
+ * themselves are in pool_map.c).
  *
- * Why the private filesystem: on Linux 6.1 the fault path offers a VMA a
- * PMD-sized fault (vm_ops->huge_fault) only when vma_is_dax(), i.e. when
- * the host inode of the file's f_mapping carries S_DAX.  Each open file
- * therefore gets an inode of our own pseudo filesystem with S_DAX set and
- * installed as its f_mapping (the device-dax pattern), leaving the
- * devtmpfs node alone.  doc/design.md compares this with i915's gemfs.
+ * The chunks are 2 MiB compound pages of the page allocator (order 9),
+ * zeroed, charged to the caller's memcg and RLIMIT_MEMLOCK, in no page
+ * cache and on no LRU list.  The pool holds one reference to each; every
+ * page table entry that maps one (pool_map.c) and every pin of one
+ * (pin_user_pages(), get_user_pages()) holds its own, so a chunk goes
+ * back to the allocator when the last of them is dropped, which may be
+ * after the pool is gone.  With pool_pmd=0 a chunk is 512 separate pages
+ * (still physically contiguous), which the fault path maps one by one.
  *
- * The VMAs are VM_PFNMAP: the kernel never treats the pool pages as page
- * cache or anonymous memory (no rmap, no reclaim, no COW), and inserted
- * entries are the pool's physical pages, so what user space writes is what
- * the DMA engine reads.
+ * Each open file gets an inode of a private pseudo filesystem as its
+ * f_mapping, so that the file's VMAs are linked into a tree of their own
+ * (not the device node's, shared by every user) and so that what the core
+ * asks of the mapping is answered by us: writeback (none, so no write
+ * notification and no dirty tracking, see pool_map.c) and the size
+ * (i_size: the fault path maps no PMD across it, see
+ * micmem_pool_open()).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -27,7 +32,6 @@
 #include <linux/module.h>
 #include <linux/mount.h>
 #include <linux/pagemap.h>
-#include <linux/pfn_t.h>
 #include <linux/pseudo_fs.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/user.h>
@@ -45,7 +49,7 @@ MODULE_PARM_DESC(pool_max_mb, "largest pool per fd in MiB (default 4096)");
 
 #define MICMEM_POOL_MAGIC	0x6d69636d	/* "micm" */
 
-/* Pseudo filesystem holding one S_DAX inode per open file; see top. */
+/* Pseudo filesystem holding one inode per open file; see top. */
 static struct vfsmount *micmem_pool_mnt;
 
 static int micmem_pool_init_fs_context(struct fs_context *fc)
@@ -122,17 +126,43 @@ static void micmem_pool_uncharge(struct micmem_pool *pool)
 	free_uid(pool->user);
 }
 
-/* Drops the pool's reference to each chunk, then the chunk array. */
+/*
+ * Drops the pool's reference to each page of the first @n chunks, then the
+ * chunk array.  put_page(), not __free_pages(): a mapping or a pin may
+ * hold its own reference (doc/pool.md); the page then lives on until
+ * that reference is dropped.
+ */
 static void micmem_pool_free_chunks(struct micmem_pool *pool, unsigned int n)
 {
-	/*
-	 * put_page(), not __free_pages(): a get_user_pages_fast() caller may
-	 * hold its own reference (doc/pool.md); the chunk then lives on
-	 * until that reference is dropped.
-	 */
-	while (n--)
-		put_page(pool->chunks[n]);
+	unsigned int i;
+
+	while (n--) {
+		if (pool->map_mode == MICMEM_MAP_PMD) {
+			put_page(pool->chunks[n]);
+			continue;
+		}
+		for (i = 0; i < MICMEM_CHUNK_PAGES; i++)
+			put_page(pool->chunks[n] + i);
+	}
 	kvfree(pool->chunks);
+}
+
+/*
+ * One chunk: a PMD-sized compound page, which the fault path maps with one
+ * PMD, or for MICMEM_MAP_PTE the same memory as 512 order-0 pages, which
+ * it can only map with PTEs.
+ */
+static struct page *micmem_pool_alloc_chunk(struct micmem_pool *pool,
+					    gfp_t gfp)
+{
+	struct page *page;
+
+	if (pool->map_mode == MICMEM_MAP_PMD)
+		return alloc_pages(gfp | __GFP_COMP, MICMEM_CHUNK_ORDER);
+	page = alloc_pages(gfp, MICMEM_CHUNK_ORDER);
+	if (page)
+		split_page(page, MICMEM_CHUNK_ORDER);
+	return page;
 }
 
 static void micmem_pool_release_ref(struct kref *ref)
@@ -154,9 +184,11 @@ static struct micmem_pool *micmem_pool_alloc(u64 size)
 	/*
 	 * Zeroed so no stale kernel data reaches user space; no warning on
 	 * failure (the caller gets -ENOMEM); charged to the caller's memcg.
+	 * Not __GFP_MOVABLE: the pages come from neither ZONE_MOVABLE nor
+	 * CMA, so pin_user_pages(FOLL_LONGTERM) takes them where they are.
 	 */
-	const gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_COMP |
-			  __GFP_NOWARN | __GFP_RETRY_MAYFAIL;
+	const gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN |
+			  __GFP_RETRY_MAYFAIL;
 	struct micmem_pool *pool;
 	unsigned int i;
 	int ret;
@@ -187,7 +219,7 @@ static struct micmem_pool *micmem_pool_alloc(u64 size)
 			ret = -EINTR;
 			goto err_free_chunks;
 		}
-		pool->chunks[i] = alloc_pages(gfp, MICMEM_CHUNK_ORDER);
+		pool->chunks[i] = micmem_pool_alloc_chunk(pool, gfp);
 		if (!pool->chunks[i]) {
 			pr_info_ratelimited("pool of %llu MiB: out of memory after %u of %u chunks of 2 MiB\n",
 					    size >> 20, i, pool->nr_chunks);
@@ -292,9 +324,9 @@ void micmem_pool_show_fdinfo(struct seq_file *m, struct micmem_ctx *ctx)
 }
 
 /*
- * Give the file a mapping whose host inode has S_DAX.  It must be done at
- * open: mmap links VMAs into file->f_mapping, so it can never change once
- * the file may be mapped.
+ * Give the file a mapping of its own (see top).  It must be done at open:
+ * mmap links VMAs into file->f_mapping, so it can never change once the
+ * file may be mapped.
  */
 int micmem_pool_open(struct file *file)
 {
@@ -303,7 +335,13 @@ int micmem_pool_open(struct file *file)
 	inode = alloc_anon_inode(micmem_pool_mnt->mnt_sb);
 	if (IS_ERR(inode))
 		return PTR_ERR(inode);
-	inode->i_flags |= S_DAX;
+	/*
+	 * The largest size, not 0: finish_fault() maps a folio that reaches
+	 * past i_size of the mapping's host with one PTE, never a PMD (for
+	 * SIGBUS past the end of a file; Debian's 6.12 has it).  mmap and
+	 * .fault check the pool's own bounds.
+	 */
+	i_size_write(inode, MAX_LFS_FILESIZE);
 	file->f_mapping = inode->i_mapping;
 	file->f_wb_err = filemap_sample_wb_err(file->f_mapping);
 	return 0;

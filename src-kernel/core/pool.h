@@ -34,7 +34,7 @@ struct micmem_pool {
 	struct kref ref;
 	u64 size;			/* bytes, nr_chunks * MICMEM_CHUNK_SIZE */
 	unsigned int nr_chunks;
-	struct page **chunks;		/* order-9 compound pages, zeroed */
+	struct page **chunks;		/* first pages of the zeroed chunks */
 	u32 map_mode;			/* MICMEM_MAP_PMD or MICMEM_MAP_PTE */
 	struct user_struct *user;	/* charged locked_vm, NULL if exempt */
 	unsigned long charged;		/* pages charged to @user */

@@ -1,25 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The pool's mappings: mmap with 2 MiB (PMD) entries where the kernel can
- * (the huge_fault of a DAX VMA, see pool.c for the private filesystem that
- * makes it one), 4 KiB entries otherwise, placement of the mapping, and
- * access by ptrace/proc.  doc/pool.md is the user's view.
+ * The pool's mappings: mmap, the fault handler and the placement of the
+ * mapping.  The chunks are mapped as ordinary refcounted pages through
+ * the kernel's generic fault path, so everything that pins user memory
+ * (O_DIRECT, io_uring, process_vm_readv, /proc/<pid>/mem) works on pool
+ * memory; doc/design.md, "The pool", says why this way and not another,
+ * doc/pool.md what user space sees.
+ *
+ * .fault hands the 4 KiB page at the fault's offset, with a reference, to
+ * the core.  The core's finish_fault() maps the whole chunk with one PMD
+ * (do_set_pmd()) when the chunk is a PMD-sized compound page, nothing is
+ * mapped in those 2 MiB yet, the 2 MiB around the fault lie in the VMA
+ * congruent to the pool offset and inside i_size of the private inode
+ * (pool.c); otherwise it maps that one page with a PTE.  Either way the
+ * fault's reference becomes the entry's, dropped when the entry is
+ * zapped.  The pages are in no page cache (->mapping stays
+ * NULL) and on no LRU list: reclaim, compaction, migration, khugepaged and
+ * splitting never take them, so the page user space sees is always the
+ * pool's page the DMA engine reads and writes.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/capability.h>
-#include <linux/cred.h>
 #include <linux/fs.h>
-#include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/module.h>
-#include <linux/pagemap.h>
-#include <linux/pfn_t.h>
-#include <linux/sched/signal.h>
-#include <linux/sched/user.h>
-#include <linux/slab.h>
-#include <linux/uaccess.h>
 
 #include "../include/micmem_compat.h"
 #include "pool.h"
@@ -30,130 +35,69 @@ module_param(pool_pmd, bool, 0644);
 MODULE_PARM_DESC(pool_pmd,
 		 "map new pools with 2 MiB entries where the kernel can (default Y)");
 
-#ifdef CONFIG_TRANSPARENT_HUGEPAGE
 /*
- * The kernel can map a chunk with one PMD: huge_fault needs DAX VMAs, the
- * CPU must have 2 MiB pages, and a PMD must cover exactly one chunk.
+ * The kernel can map a chunk with one PMD: transparent huge pages built
+ * in (do_set_pmd() is a stub otherwise), the CPU has 2 MiB pages, and a
+ * PMD covers exactly one chunk.
  */
 static bool micmem_pool_kernel_pmd(void)
 {
-	return IS_ENABLED(CONFIG_FS_DAX) && PMD_SIZE == MICMEM_CHUNK_SIZE &&
-	       has_transparent_hugepage();
-}
-
-static vm_fault_t micmem_pool_insert_pmd(struct vm_fault *vmf,
-					 struct page *page)
-{
-	return vmf_insert_pfn_pmd(vmf, page_to_pfn_t(page),
-				  vmf->flags & FAULT_FLAG_WRITE);
-}
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+	return has_transparent_hugepage() && PMD_SIZE == MICMEM_CHUNK_SIZE;
 #else
-static bool micmem_pool_kernel_pmd(void)
-{
 	return false;
-}
-
-static vm_fault_t micmem_pool_insert_pmd(struct vm_fault *vmf,
-					 struct page *page)
-{
-	return VM_FAULT_FALLBACK;
-}
 #endif
+}
 
 bool micmem_pool_pmd_enabled(void)
 {
 	return READ_ONCE(pool_pmd) && micmem_pool_kernel_pmd();
 }
 
-/* The chunk holding page @pgoff of the pool, NULL past the end. */
-static struct page *micmem_pool_chunk(struct micmem_pool *pool, pgoff_t pgoff)
-{
-	pgoff_t chunk = pgoff >> MICMEM_CHUNK_ORDER;
-
-	if (chunk >= pool->nr_chunks)
-		return NULL;
-	return pool->chunks[chunk];
-}
-
-/* 4 KiB entries: the fallback, and where a PMD does not fit the VMA. */
-static vm_fault_t micmem_pool_fault(struct vm_fault *vmf)
-{
-	struct micmem_pool *pool = vmf->vma->vm_private_data;
-	struct page *chunk = micmem_pool_chunk(pool, vmf->pgoff);
-	unsigned long pfn;
-	vm_fault_t ret;
-
-	if (!chunk)
-		return VM_FAULT_SIGBUS;
-	pfn = page_to_pfn(chunk) + (vmf->pgoff & (MICMEM_CHUNK_PAGES - 1));
-	ret = vmf_insert_pfn(vmf->vma, vmf->address, pfn);
-	if (ret == VM_FAULT_NOPAGE) {
-		atomic64_inc(&pool->faults);
-		atomic64_inc(&pool->pte_faults);
-	}
-	return ret;
-}
-
-static vm_fault_t micmem_pool_huge_fault(struct vm_fault *vmf,
-					 MICMEM_HUGE_FAULT_SIZE size)
+/*
+ * Whether finish_fault() will map this fault with a PMD: the conditions
+ * do_set_pmd() checks, checked here only to count the fault as one or the
+ * other (a racing fault on the same chunk may make the guess wrong; the
+ * mapping is right either way).
+ */
+static bool micmem_pool_fault_is_pmd(struct micmem_pool *pool,
+				     struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
-	struct micmem_pool *pool = vma->vm_private_data;
 	unsigned long haddr = vmf->address & PMD_MASK;
-	struct page *chunk;
-	pgoff_t pgoff;
-	vm_fault_t ret;
 
-	if (size != MICMEM_HUGE_FAULT_PMD || pool->map_mode != MICMEM_MAP_PMD)
-		return VM_FAULT_FALLBACK;
-	/*
-	 * The 2 MiB of address space around the fault must lie inside the
-	 * VMA (split, shrunk or moved VMAs may not) and map one whole chunk.
-	 */
-	if (haddr < vma->vm_start || haddr + PMD_SIZE > vma->vm_end)
-		return VM_FAULT_FALLBACK;
-	pgoff = vma->vm_pgoff + ((haddr - vma->vm_start) >> PAGE_SHIFT);
-	if (pgoff & (MICMEM_CHUNK_PAGES - 1))
-		return VM_FAULT_FALLBACK;
-	chunk = micmem_pool_chunk(pool, pgoff);
-	if (!chunk)
-		return VM_FAULT_SIGBUS;
-
-	ret = micmem_pool_insert_pmd(vmf, chunk);
-	if (ret == VM_FAULT_NOPAGE)
-		atomic64_inc(&pool->faults);
-	return ret;
+	if (pool->map_mode != MICMEM_MAP_PMD || !pmd_none(*vmf->pmd))
+		return false;
+	if (micmem_vma_pmd_refused(vma))
+		return false;
+	/* thp_vma_suitable_order(): the VMA congruent, 2 MiB inside it */
+	if (!IS_ALIGNED((vma->vm_start >> PAGE_SHIFT) - vma->vm_pgoff,
+			MICMEM_CHUNK_PAGES))
+		return false;
+	return haddr >= vma->vm_start && haddr + PMD_SIZE <= vma->vm_end;
 }
 
 /*
- * ptrace and /proc/<pid>/mem cannot use get_user_pages on a VM_PFNMAP
- * VMA; this lets debuggers read and write the pool anyway.  Returns the
- * bytes copied, at most up to the end of the page at @addr.
+ * The page at the fault's offset, referenced and not locked (the core
+ * locks it since VM_FAULT_LOCKED is not returned).  The pool outlives the
+ * call: the VMA holds a reference.
  */
-static int micmem_pool_access(struct vm_area_struct *vma, unsigned long addr,
-			      void *buf, int len, int write)
+static vm_fault_t micmem_pool_fault(struct vm_fault *vmf)
 {
-	struct micmem_pool *pool = vma->vm_private_data;
-	pgoff_t pgoff = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
-	unsigned int off = offset_in_page(addr);
-	struct page *chunk = micmem_pool_chunk(pool, pgoff);
+	struct micmem_pool *pool = vmf->vma->vm_private_data;
+	pgoff_t chunk = vmf->pgoff >> MICMEM_CHUNK_ORDER;
 	struct page *page;
-	void *kaddr;
 
-	if (!chunk || len <= 0)
-		return -EINVAL;
-	/* As get_user_pages: no forced writes to a shared read-only map. */
-	if (write && !(vma->vm_flags & VM_WRITE))
-		return -EACCES;
-	len = min_t(int, len, PAGE_SIZE - off);
-	page = chunk + (pgoff & (MICMEM_CHUNK_PAGES - 1));
-	kaddr = kmap_local_page(page);
-	if (write)
-		memcpy(kaddr + off, buf, len);
-	else
-		memcpy(buf, kaddr + off, len);
-	kunmap_local(kaddr);
-	return len;
+	if (chunk >= pool->nr_chunks)
+		return VM_FAULT_SIGBUS;
+	page = pool->chunks[chunk] + (vmf->pgoff & (MICMEM_CHUNK_PAGES - 1));
+	get_page(page);
+	vmf->page = page;
+
+	atomic64_inc(&pool->faults);
+	if (!micmem_pool_fault_is_pmd(pool, vmf))
+		atomic64_inc(&pool->pte_faults);
+	return 0;
 }
 
 /* Every VMA holds a pool reference: split and moved VMAs included. */
@@ -167,12 +111,15 @@ static void micmem_pool_vm_close(struct vm_area_struct *vma)
 	micmem_pool_put(vma->vm_private_data);
 }
 
+/*
+ * No page_mkwrite or pfn_mkwrite: with them the core would write-protect
+ * the mapping (vma_wants_writenotify()) and a write to a read-only PMD
+ * splits it.  No map_pages: each fault maps what .fault returns.
+ */
 static const struct vm_operations_struct micmem_pool_vm_ops = {
 	.open		= micmem_pool_vm_open,
 	.close		= micmem_pool_vm_close,
 	.fault		= micmem_pool_fault,
-	.huge_fault	= micmem_pool_huge_fault,
-	.access		= micmem_pool_access,
 };
 
 int micmem_pool_mmap(struct file *file, struct vm_area_struct *vma)
@@ -196,11 +143,12 @@ int micmem_pool_mmap(struct file *file, struct vm_area_struct *vma)
 		return -ENXIO;
 
 	/*
-	 * Not copied on fork, cannot grow (mremap gets -EFAULT), not in core
-	 * dumps, and PFN entries only (no struct page semantics, see top).
+	 * Not copied on fork (MADV_DOFORK opts in), cannot grow (mremap gets
+	 * -EFAULT), not in core dumps.  VM_DONTEXPAND also makes it one of
+	 * the VM_SPECIAL VMAs: never merged, mlock leaves it alone,
+	 * khugepaged skips it.
 	 */
-	micmem_vm_flags_set(vma, VM_PFNMAP | VM_DONTCOPY | VM_DONTEXPAND |
-			    VM_DONTDUMP);
+	micmem_vm_flags_set(vma, VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_ops = &micmem_pool_vm_ops;
 	/* Nothing can fail after this point in mmap_region(). */
 	vma->vm_private_data = micmem_pool_get(pool);
@@ -235,4 +183,3 @@ unsigned long micmem_pool_get_unmapped_area(struct file *file,
 plain:
 	return micmem_mm_get_unmapped_area(file, addr, len, pgoff, flags);
 }
-

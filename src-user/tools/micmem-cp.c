@@ -217,7 +217,9 @@ static int open_file(struct cp *cp, const char *path, int flags)
 
 /*
  * Did the kernel refuse this O_DIRECT access as such: EINVAL (alignment
- * or no direct I/O here), EFAULT (pool pages it cannot pin for I/O)?
+ * or no direct I/O here), EFAULT (memory it cannot pin for I/O)?  Pool
+ * memory pins like any other on the kernels micmem supports (doc/pool.md):
+ * this fallback is for file systems and drivers that refuse O_DIRECT.
  */
 static bool refused_direct(const struct cp *cp)
 {
@@ -634,7 +636,7 @@ static void print_plan(const struct cp *cp)
 static int setup_dma(struct cp *cp, unsigned char *keep)
 {
 	struct micmem_query q;
-	uint64_t tail, off;
+	uint64_t tail;
 	int ret;
 
 	ret = micmem_open(&cp->m, 0);
@@ -656,15 +658,6 @@ static int setup_dma(struct cp *cp, unsigned char *keep)
 			 " (RLIMIT_MEMLOCK? try a smaller --pool)" : "");
 		return EXIT_FAILED;
 	}
-	/*
-	 * Fault the whole pool in now: O_DIRECT pins the pages it reads into
-	 * or writes from, and that fails with EFAULT for a 2 MiB chunk the
-	 * CPU never touched (seen on 6.1 with ext2: get_user_pages does not
-	 * fault the pool's mapping in itself); micmem-cp would then fall back
-	 * to buffered I/O for good.
-	 */
-	for (off = 0; off < cp->o.pool; off += 4096)
-		cp->pool[off] = 0;
 	ret = micmem_attach(cp->m, cp->card);
 	if (ret) {
 		cp_err("mic%" PRIu32 ": attach failed: %s", cp->card,

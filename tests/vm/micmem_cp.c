@@ -12,7 +12,6 @@
 #include <stdbool.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 
 #include "card_util.h"
@@ -175,21 +174,6 @@ TEST(partial_last_block_keeps_the_card_bytes)
  * Three times a 2 MiB pool, both ways, with 8 slots of 256 KiB: every
  * slot in flight at once, both channels moving the data.
  */
-/*
- * Can O_DIRECT pin the pool's pages?  Before Linux 6.12 get_user_pages
- * follows a chunk's PMD once it is mapped; 6.12 marks it special and
- * refuses (doc/pool.md, tests/vm/pool.c).
- */
-static int pool_pins(void)
-{
-	unsigned int major = 0, minor = 0;
-	struct utsname u;
-
-	if (uname(&u) || sscanf(u.release, "%u.%u", &major, &minor) != 2)
-		return 1;
-	return major < 6 || (major == 6 && minor < 12);
-}
-
 /* Does /tmp's file system take O_DIRECT (tmpfs does since Linux 6.6)? */
 static int tmp_takes_o_direct(void)
 {
@@ -474,22 +458,12 @@ TEST(o_direct_on_ext2)
 
 	CP_RUN("--json", "/tmp/ext/in", "mic0:" ADDR_S);
 	ASSERT_EQ(r.status, 0);
-	/*
-	 * Linux 6.12 does not let O_DIRECT pin the pool's PMD-mapped pages
-	 * (doc/pool.md): there micmem-cp falls back to buffered I/O for
-	 * every piece, and the data must still be right.
-	 */
-	if (pool_pins())
-		EXPECT_HAS(r.out, "\"io\": \"direct\", \"direct_bytes\": 3145828,");
-	else
-		EXPECT_HAS(r.out, "\"direct_bytes\": 0,");
+	/* O_DIRECT pins the pool's pages on every kernel (doc/pool.md) */
+	EXPECT_HAS(r.out, "\"io\": \"direct\", \"direct_bytes\": 3145828,");
 	CP_RUN("--json", "--verify", "mic0:" ADDR_S ":3145828", "/tmp/ext/out");
 	ASSERT_EQ(r.status, 0);
 	/* the 100 bytes after the last whole block: buffered */
-	if (pool_pins())
-		EXPECT_HAS(r.out, "\"io\": \"direct\", \"direct_bytes\": 3145728,");
-	else
-		EXPECT_HAS(r.out, "\"direct_bytes\": 0,");
+	EXPECT_HAS(r.out, "\"io\": \"direct\", \"direct_bytes\": 3145728,");
 	EXPECT_HAS(r.out, "\"verified\": true}");
 	expect_file("/tmp/ext/out", data, len);
 	CP_RUN("--json", "--no-direct", "mic0:" ADDR_S ":3145828",
