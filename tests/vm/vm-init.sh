@@ -29,7 +29,7 @@ report() {
 	poweroff -f
 }
 
-pat='BUG:|WARNING:|Oops|general protection|list_add corruption|list_del corruption|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|KASAN:|UBSAN:|kmemleak: .*(disabled|[Cc]annot|empty)|DMA-API: debugging out of memory|ODEBUG:|blocked for more than|soft lockup|hard LOCKUP|Call Trace:|slab error|Poison overwritten|Redzone|Object padding'
+pat='BUG:|WARNING:|Oops|general protection|list_add corruption|list_del corruption|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|KASAN:|UBSAN:|kmemleak: .*(disabled|[Cc]annot|empty)|DMA-API: debugging out of memory|DMA-API: .*(device driver|cacheline tracking|exceeded)|lock inversion|possible deadlock|ODEBUG:|blocked for more than|soft lockup|hard LOCKUP|Call Trace:|slab error|Poison overwritten|Redzone|Object padding'
 # The checkers of a debug kernel (scripts/debug-kernel); absent on the
 # stock kernel.
 kmemleak=/sys/kernel/debug/kmemleak
