@@ -44,7 +44,7 @@ chmod +x "$src/scripts/kconfig/merge_config.sh"
 tar cJf "$tmp/linux-fake.tar.xz" -C "$tmp/src" linux-fake
 
 export MICMEM_NO_INSTALL=1 MICMEM_LINUX_SOURCE=$tmp/linux-fake.tar.xz \
-	MICMEM_DEBUG_KERNEL_CACHE=$tmp/cache FAKE_DIR=$tmp FAKE_FAIL= FAKE_DROP=
+	MICMEM_DEBUG_KERNEL_CACHE=$tmp/cache FAKE_DIR=$tmp FAKE_FAIL='' FAKE_DROP=''
 n=0
 failed=0
 ok() {
@@ -57,7 +57,7 @@ ok() {
 		failed=$((failed + 1))
 	fi
 }
-builds() { cat "$tmp/make.log" 2> /dev/null | wc -l; }
+builds() { [ -f "$tmp/make.log" ] && wc -l < "$tmp/make.log" || echo 0; }
 dk() { "$script" "$@" > "$tmp/out" 2> "$tmp/err"; }
 
 echo "TAP version 13"
@@ -81,7 +81,10 @@ ok $? "second run: cached, no make ($(builds) build)"
 touch -d '2001-01-01' "$MICMEM_LINUX_SOURCE"
 FAKE_FAIL=1 dk --series 6.12 --print-dir
 rc=$?
-dir2=$(ls -d "$tmp"/cache/6.12-* | grep -v "^$dir\$" | grep -v '\.lock$' | head -n 1)
+dir2=
+for d in "$tmp"/cache/6.12-*; do
+	case "$d" in "$dir"|*.lock) ;; *) dir2=$d ;; esac
+done
 [ "$rc" != 0 ] && [ -n "$dir2" ] && [ "$dir2" != "$dir" ] &&
 	[ -f "$dir2/arch/x86/boot/bzImage" ] && ! [ -f "$dir2/.micmem-built" ]
 ok $? "a failed build of a new key: exit $rc, bzImage there, no stamp"
