@@ -4,7 +4,8 @@
 # script first in PATH that plays a scripted guest on the three serial
 # files) and a fake kernel tree: a clean run, a program's status, a kernel
 # report before /init and before our modules (122, at once), an int3 flake
-# booted once more, an int3 with a KASAN report not booted again, no
+# booted once more (also after a debug kernel's boot banners), an int3
+# with a KASAN report not booted again, no
 # progress (123), a heartbeat keeping a silent program alive, a report
 # after our modules and no status (123), a report after our modules and a
 # status (the guest's verdict), a silent death before /init (126), the
@@ -66,6 +67,13 @@ int3_flake)
 	if [ "$boot" = 1 ]; then
 		c "int3: 0000 [#1] PREEMPT SMP NOPTI"
 		c "Kernel panic - not syncing: Fatal exception in interrupt"
+		exit 0
+	fi
+	mark; echo "second boot"; echo "vm-run-status: 0" >> "$st" ;;
+int3_debug)
+	if [ "$boot" = 1 ]; then
+		c "kmemleak: Kernel memory leak detector initialized (mem pool available: 15765)"
+		c "Oops: int3: 0000 [#1] PREEMPT SMP KASAN NOPTI"
 		exit 0
 	fi
 	mark; echo "second boot"; echo "vm-run-status: 0" >> "$st" ;;
@@ -132,6 +140,7 @@ case_ status7 status7 7 '' 120 1 --stall 10
 case_ kasan_early kasan_early 122 '^# vm-run: kernel report before /init: BUG: KASAN: wild-memory-access' 120 1 --stall 50
 case_ warn warn_before_modules 122 '^# vm-run: kernel report before our modules loaded: WARNING:' 120 1 --stall 50
 case_ int3 int3_flake 0 '^# vm-run: the kernel died before /init \(int3\).*booting again' 120 2 --stall 10
+case_ int3_debug int3_debug 0 '^second boot$' 120 2 --stall 10
 case_ int3_kasan int3_kasan 122 '^# vm-run: kernel report before /init: BUG: KASAN' 120 1 --stall 10
 case_ stall stall 123 '^# vm-run: no progress for 3 s' 120 1 --stall 3
 case_ heartbeat heartbeat 0 '^late output$' 120 1 --stall 3
