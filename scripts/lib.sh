@@ -122,6 +122,7 @@ micmem_setup_lane() {
 		kdir=$("$micmem_root/scripts/debug-kernel" --series "${lane%-debug}" --print-dir) ||
 			return
 		rt=$(vm_find_rt_kdir "${lane%-debug}")
+		vm_kver="$(cat "$kdir/include/config/kernel.release") (debug)"
 		;;
 	*)
 		if ! MICMEM_KSERIES=$lane vm_find_kernel; then
@@ -140,9 +141,8 @@ micmem_setup_lane() {
 	     [ "$(micmem_meson_option "$dir" rt_kdir)" != "$rt" ]; then
 		meson configure "$dir" -Dkdir="$kdir" -Drt_kdir="$rt" || return
 	fi
-	echo "lane $lane: $dir, kernel $kdir"
+	echo "lane $lane: $dir, kernel $vm_kver ($kdir)"
 }
-
 
 micmem_setup() {
 	local lane
