@@ -9,7 +9,8 @@
 # progress (123), a heartbeat keeping a silent program alive, a report
 # after our modules and no status (123), a report after our modules and a
 # status (the guest's verdict), a silent death before /init (126), the
-# program timeout (124) and a bad --stall (125).
+# program timeout (124), a bad --stall and a vm-init.sh without report
+# patterns (125); and scripts/boot-loop's count on the same fake guest.
 set -u
 vm_run=$(readlink -f "$1")
 tmp=$(mktemp -d /tmp/micmem-vmrun-test.XXXXXX)
@@ -55,6 +56,8 @@ clean)
 	echo "vm-run-status: 0" >> "$st" ;;
 status7)
 	mark; echo "vm-run-status: 7" >> "$st" ;;
+booted)	# what scripts/boot-loop's program prints
+	mark; echo booted; echo "vm-run-status: 0" >> "$st" ;;
 kasan_early)
 	c "Linux version 6.1.0-fake"
 	c "BUG: KASAN: wild-memory-access in do_raw_spin_lock+0x9d/0x1c0"
@@ -149,6 +152,33 @@ case_ report_status report_then_status 3 '^# KLOG: BUG: KASAN' 120 1 --stall 10
 case_ silent silent_death 126 '^# vm-run: the guest died without reporting' 120 1 --stall 10
 case_ timeout timeout 124 '^# vm-run: timed out after 4s' 120 1 --stall 0 --timeout 4
 case_ bad_stall clean 125 '' 120 0 --stall 2x
+
+# A vm-run whose vm-init.sh has no report pattern refuses to run (125):
+# the same files in a copy of the tree, vm-init.sh without its pat= line.
+mkdir -p "$tmp/tree/tests/vm" "$tmp/tree/scripts" "$tmp/case.no_pat"
+cp "$vm_run" "$(dirname "$vm_run")/micsim.sh" "$tmp/tree/tests/vm/"
+grep -v '^pat=' "$(dirname "$vm_run")/vm-init.sh" > "$tmp/tree/tests/vm/vm-init.sh"
+cp "$(dirname "$vm_run")/../../scripts/kernel.sh" "$tmp/tree/scripts/"
+(
+	MICMEM_KDIR=$kdir PATH="$tmp/bin:$PATH" FAKE_SCENARIO=clean \
+		FAKE_DIR=$tmp/case.no_pat "$tmp/tree/tests/vm/vm-run" --no-modules \
+		"$tmp/prog.sh" > "$tmp/case.no_pat/out" 2>&1
+	echo $? > "$tmp/case.no_pat/result"
+) &
+
+# scripts/boot-loop on the fake guest: two clean boots, and a boot with a
+# report that ends the loop (its console kept).
+root=$(cd "$(dirname "$vm_run")/../.." && pwd)
+for bl in booted kasan_early; do
+	mkdir -p "$tmp/bl.$bl/logs"
+	(
+		MICMEM_BOOT_LOOP_LOGS=$tmp/bl.$bl/logs PATH="$tmp/bin:$PATH" \
+			FAKE_SCENARIO=$bl FAKE_DIR=$tmp/bl.$bl \
+			"$root/scripts/boot-loop" --kdir "$kdir" -n 2 --stall 20 \
+			> "$tmp/bl.$bl/out" 2>&1
+		echo $? > "$tmp/bl.$bl/result"
+	) &
+done
 wait
 
 n=0
@@ -170,5 +200,28 @@ for id in "${ids[@]}"; do
 		failed=$((failed + 1))
 	fi
 done
+judge() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		sed 's/^/#   /' "$3"
+		failed=$((failed + 1))
+	fi
+}
+[ "$(cat "$tmp/case.no_pat/result")" = 125 ] &&
+	grep -q 'no report pattern in' "$tmp/case.no_pat/out" &&
+	! [ -f "$tmp/case.no_pat/boots" ]
+judge $? "no_pat: a vm-init.sh without pat= is refused (125), no boot" "$tmp/case.no_pat/out"
+[ "$(cat "$tmp/bl.booted/result")" = 0 ] &&
+	grep -q '^boot-loop: 2 clean of 2 boots' "$tmp/bl.booted/out"
+judge $? "boot-loop: 2 clean of 2 boots, exit 0" "$tmp/bl.booted/out"
+[ "$(cat "$tmp/bl.kasan_early/result")" = 1 ] &&
+	grep -q '^boot-loop: 0 clean of 1 boots' "$tmp/bl.kasan_early/out" &&
+	grep -q 'exit 122' "$tmp/bl.kasan_early/out" &&
+	grep -q 'KASAN' "$tmp/bl.kasan_early/logs/console.1"
+judge $? "boot-loop: a report stops the loop (0 clean of 1), console kept" "$tmp/bl.kasan_early/out"
+
 echo "1..$n"
 [ "$failed" = 0 ]
