@@ -89,7 +89,7 @@ stall)
 	c "Linux version 6.1.0-fake"; hang ;;
 heartbeat)
 	mark
-	for i in 1 2 3 4 5 6; do echo vm-run-alive >> "$st"; sleep 1; done
+	for i in $(seq 12); do echo vm-run-alive >> "$st"; sleep 1; done
 	echo "late output"
 	echo "vm-run-status: 0" >> "$st" ;;
 report_then_stall)
@@ -146,7 +146,7 @@ case_ int3 int3_flake 0 '^# vm-run: the kernel died before /init \(int3\).*booti
 case_ int3_debug int3_debug 0 '^second boot$' 120 2 --stall 10
 case_ int3_kasan int3_kasan 122 '^# vm-run: kernel report before /init: BUG: KASAN' 120 1 --stall 10
 case_ stall stall 123 '^# vm-run: no progress for 3 s' 120 1 --stall 3
-case_ heartbeat heartbeat 0 '^late output$' 120 1 --stall 3
+case_ heartbeat heartbeat 0 '^late output$' 120 1 --stall 8
 case_ report_stall report_then_stall 123 '^# vm-run: kernel report at [0-9]+ s and no status 3 s later: BUG: KASAN' 120 1 --stall 3
 case_ report_status report_then_status 3 '^# KLOG: BUG: KASAN' 120 1 --stall 10
 case_ silent silent_death 126 '^# vm-run: the guest died without reporting' 120 1 --stall 10
