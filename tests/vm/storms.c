@@ -3,26 +3,29 @@
  * storms: teardown of every kind while DMA is in flight, many times over,
  * with the counts printed and memory checked against a baseline taken
  * before each storm (storm_util.h):
- *  - SIGKILL of a process with batches in flight (STORM_KILLS);
- *  - close(), munmap(), DETACH and exit() with queued work (STORM_QUEUED,
+ *  - SIGKILL of a process with batches in flight (storm_kills);
+ *  - close(), munmap(), DETACH and exit() with queued work (storm_queued,
  *    a quarter each);
  *  - surprise removal of a card during DMA in every way the sim offers:
  *    the card vanishes from the bus (knob vanish, found by the health
  *    check), goes offline (configfs live=0), or its directory is removed
- *    (rmdir) (STORM_REMOVALS, a third each).
+ *    (rmdir) (storm_removals, a third each).
  * Every wait ends with a result (never the deadline), and afterwards both
  * cards still move data with every byte checked.  Needs two sim cards.
+ * `--divide N` (first argument) runs 1/N of each count (the debug lane, doc/testing.md).
  */
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 
 #include "card_util.h"
 #include "storm_util.h"
 
-#define STORM_KILLS	1000
-#define STORM_QUEUED	1000
-#define STORM_REMOVALS	102
+static int storm_kills = 1000;
+static int storm_queued = 1000;		/* a multiple of Q_WAYS */
+static int storm_removals = 102;	/* a multiple of R_WAYS */
 
 #define SPOOL		(2 * MIB)
 
@@ -128,8 +131,8 @@ TEST_TIMEOUT(sigkill_during_dma, 300)
 	check_cards_work();
 	mem_base_take(&mb);
 	t0 = now_ms();
-	killed = kill_storm(STORM_KILLS, &seed, &early);
-	EXPECT_EQ(killed, STORM_KILLS);
+	killed = kill_storm(storm_kills, &seed, &early);
+	EXPECT_EQ(killed, storm_kills);
 	EXPECT_EQ(early, 0);
 	printf("# sigkill: %d processes killed with DMA in flight in %lld ms\n",
 	       killed, now_ms() - t0);
@@ -194,7 +197,7 @@ TEST_TIMEOUT(teardown_with_queued_work, 300)
 
 	check_cards_work();
 	mem_base_take(&mb);
-	for (i = 0; i < STORM_QUEUED; i++) {
+	for (i = 0; i < storm_queued; i++) {
 		way = i % Q_WAYS;
 		if (way == Q_EXIT) {
 			pid = fork();
@@ -213,7 +216,7 @@ TEST_TIMEOUT(teardown_with_queued_work, 300)
 		}
 		done[way]++;
 	}
-	EXPECT_EQ(i, STORM_QUEUED);
+	EXPECT_EQ(i, storm_queued);
 	printf("# queued: %d iterations in %lld ms: close %d, munmap %d, detach %d, exit %d\n",
 	       i, now_ms() - t0, done[Q_CLOSE], done[Q_MUNMAP], done[Q_DETACH],
 	       done[Q_EXIT]);
@@ -238,7 +241,7 @@ TEST_TIMEOUT(surprise_removal_during_dma, 420)
 	ASSERT_OK(dma_fd_open(&d, SPOOL));
 	check_cards_work();
 	mem_base_take(&mb);
-	for (i = 0; i < STORM_REMOVALS; i++) {
+	for (i = 0; i < storm_removals; i++) {
 		way = i % R_WAYS;
 		snprintf(name, sizeof(name), "rm%d", i);
 		micsim_defer_del(name);
@@ -295,7 +298,7 @@ TEST_TIMEOUT(surprise_removal_during_dma, 420)
 		done[way]++;
 	}
 	EXPECT_EQ(other, 0);
-	EXPECT_GE(lost, STORM_REMOVALS / 2);
+	EXPECT_GE(lost, storm_removals / 2);
 	printf("# removal: %d cards removed during DMA in %lld ms (vanish %d, live=0 %d, rmdir %d); tickets: %d completed, %d ENODEV, %d other\n",
 	       i, now_ms() - t0, done[R_VANISH], done[R_LIVE0], done[R_RMDIR],
 	       ok, lost, other);
@@ -304,4 +307,24 @@ TEST_TIMEOUT(surprise_removal_during_dma, 420)
 	mem_check("removal", &mb);
 }
 
-TEST_MAIN()
+int main(int argc, char **argv)
+{
+	int n;
+
+	if (argc >= 3 && !strcmp(argv[1], "--divide")) {
+		n = atoi(argv[2]);
+		if (n < 1 || n > 100) {
+			fprintf(stderr, "%s: --divide wants 1 to 100\n", argv[0]);
+			return 2;
+		}
+		storm_kills /= n;
+		storm_queued = storm_queued / n / Q_WAYS * Q_WAYS;
+		storm_removals = storm_removals / n / R_WAYS * R_WAYS;
+		if (storm_removals < R_WAYS)
+			storm_removals = R_WAYS;
+		argv[2] = argv[0];
+		argv += 2;
+		argc -= 2;
+	}
+	return tap_main(argc, argv);
+}
