@@ -34,7 +34,7 @@
 #include "sim.h"
 
 #define SIM_MEM_CHUNK_ORDER	(SIM_MEM_CHUNK_SHIFT - PAGE_SHIFT)
-#define SIM_MEM_CHUNK_PAGES	(1UL << SIM_MEM_CHUNK_ORDER)
+#define SIM_MEM_CHUNK_PAGES	BIT(SIM_MEM_CHUNK_ORDER)
 
 /**
  * struct sim_mem_chunk - 2 MiB of card memory
