@@ -71,7 +71,6 @@
  *    (tail, DSTATWB, the interrupt) waits.  Card -> card copies use no
  *    link time.  Defaults: doc/x100-hardware.md F (dma_regs.c).
  */
-#include <linux/delay.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
 #include <linux/sched.h>
