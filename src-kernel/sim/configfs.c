@@ -62,6 +62,27 @@ out:
 	return ret;
 }
 
+/*
+ * The speed attributes of the engine: any time, also while live; the
+ * engine reads them with READ_ONCE() and is told of the change.
+ */
+ssize_t sim_cfg_store_u32_live(struct config_item *item, const char *page,
+			       size_t len, size_t off, u32 min, u32 max)
+{
+	struct sim_card *card = to_sim_card(item);
+	u32 val;
+
+	/* Out of range for u32 (-ERANGE) is just as invalid. */
+	if (kstrtou32(page, 0, &val) || val < min || val > max)
+		return -EINVAL;
+	mutex_lock(&card->cfg_lock);
+	WRITE_ONCE(*(u32 *)((char *)card + off), val);
+	if (card->live)
+		sim_dma_cfg_changed(card);
+	mutex_unlock(&card->cfg_lock);
+	return len;
+}
+
 ssize_t sim_cfg_show_enum(struct config_item *item, char *page, size_t off,
 			  const char *const *names)
 {

@@ -20,7 +20,10 @@
  *                 with MSI-X, a SIAC0 write (see irq.c)
  *   spurious_irq  write a vector: the card sends it with no source pending
  *   injected_spurious_irq     how many spurious_irq sent
- *   mem_pages     card memory pages allocated so far
+ *   mem_pages     card memory allocated so far, in 4 KiB pages
+ *   mem_huge_fail_next        the next N 2 MiB card memory allocations
+ *                 fail: those chunks fall back to 4 KiB pages (see mem.c)
+ *   injected_mem_huge_fail    how many mem_huge_fail_next failed
  *   vanish        1: the card fell off the bus (reads all-ones, writes and
  *                 interrupts lost, models stop); 0: registers respond again
  *   peek_offset   register offset for peek and poke
@@ -317,6 +320,8 @@ static const struct sim_knob sim_core_knobs[] = {
 	{ "spurious_irq", NULL, sim_irq_spurious },
 	SIM_KNOB_U64_RO("injected_spurious_irq", injected_spurious_irq),
 	{ "mem_pages", sim_mem_pages_get, NULL },
+	SIM_KNOB_U32("mem_huge_fail_next", mem_huge_fail_next),
+	SIM_KNOB_U64_RO("injected_mem_huge_fail", injected_mem_huge_fail),
 	{ "vanish", sim_vanish_get, sim_vanish_set },
 	{ "peek_offset", sim_peek_offset_get, sim_peek_offset_set },
 	{ "peek", sim_peek_get, NULL },

@@ -49,7 +49,30 @@
  *
  * What the addresses of a descriptor reach (card memory, host memory
  * through the SMPT) is dma_mem.c.
+ *
+ * Speed (configfs attributes that may change while the card is live, see
+ * dma_regs.c; none of them changes what the engine does, only when):
+ *  - doorbell_poll_us: a real engine is always ready, so a channel whose
+ *    worker ran out of work polls for that long (reading the kick flag,
+ *    giving the CPU away when asked) before it sleeps.  While it polls, a
+ *    doorbell (or any other kick) only sets the flag: no wake-up, no
+ *    scheduler event charged to the writer.  A kick while the worker
+ *    still executes needs nothing either (it takes the lock and looks
+ *    again before it stops).  Counted per channel: wakeups (kicks that
+ *    queued the worker), poll_hits (kicks a polling worker took), sleeps
+ *    (times the worker stopped: the poll ran out, or polling is off).
+ *  - link_paced, link_mbps, desc_ns: with link_paced 1 each descriptor
+ *    completes no earlier than desc_ns after it started and a MEMCOPY
+ *    between host and card no earlier than the end of its share of the
+ *    link: a "link free at" time per direction per card, shared by all
+ *    channels, that each MEMCOPY moves on by len / link_mbps.  So the
+ *    channels of a card together never move more than link_mbps MB/s
+ *    per direction.  The bytes are copied at once; only the completion
+ *    (tail, DSTATWB, the interrupt) waits.  Card -> card copies use no
+ *    link time.  Defaults: doc/x100-hardware.md F (dma_regs.c).
  */
+#include <linux/ktime.h>
+#include <linux/math64.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 
@@ -306,16 +329,85 @@ static void sim_dma_delay(struct sim_card *card, const struct sim_dma_snap *snap
 			   usecs_to_jiffies(snap->delay_us));
 }
 
-/* Fetch and execute the descriptor @snap points at; 0 or DCHERR bits. */
-static u32 sim_dma_step(struct sim_dma_chan *chan,
-			const struct sim_dma_snap *snap, struct mic_desc *d,
-			bool *intr, u64 *bytes)
+/*
+ * Link-paced mode: when may descriptor @d, started at @start, complete?
+ * Reserves its share of the link.  0 when the card is not paced.
+ */
+static ktime_t sim_dma_pace(struct sim_dma_chan *chan, ktime_t start,
+			    const struct mic_desc *d)
 {
 	struct sim_card *card = chan->card;
+	struct sim_dma *dma = &card->dma;
+	enum sim_link_dir dir;
+	ktime_t done, from;
+	u64 len, ns;
+	u32 mbps;
+
+	if (!READ_ONCE(card->dma_cfg.link_paced))
+		return 0;
+	done = ktime_add_ns(start, READ_ONCE(card->dma_cfg.desc_ns));
+	if (mic_desc_type(d) != MIC_DESC_MEMCOPY)
+		return done;
+	len = mic_desc_memcopy_len(d);
+	dir = sim_dma_link_dir(card, mic_desc_memcopy_src(d),
+			       mic_desc_memcopy_dst(d), len);
+	if (dir == SIM_LINK_NONE)
+		return done;
+	/* >= 1 (configfs); len < 2^40, so len * 1000 cannot overflow */
+	mbps = READ_ONCE(card->dma_cfg.link_mbps);
+	ns = DIV_ROUND_UP_ULL(len * NSEC_PER_USEC, max(mbps, 1U));
+
+	spin_lock(&dma->link_lock);
+	from = ktime_after(dma->link_free[dir], start) ?
+	       dma->link_free[dir] : start;
+	dma->link_free[dir] = ktime_add_ns(from, ns);
+	if (ktime_after(dma->link_free[dir], done))
+		done = dma->link_free[dir];
+	spin_unlock(&dma->link_lock);
+	return done;
+}
+
+/* Paced spins below this, sleeps above it (a sleep costs a wake-up). */
+#define SIM_DMA_PACE_SPIN_NS	(20 * NSEC_PER_USEC)
+
+/*
+ * Hold a paced descriptor's completion until @until; fini (and turning
+ * link_paced off) cut it short.  True when it had to wait at all.
+ */
+static bool sim_dma_pace_wait(struct sim_card *card, ktime_t until)
+{
+	struct sim_dma *dma = &card->dma;
+	s64 left = ktime_to_ns(ktime_sub(until, ktime_get()));
+
+	if (left <= 0)
+		return false;
+	if (left > SIM_DMA_PACE_SPIN_NS) {
+		wait_event_hrtimeout(dma->wait, READ_ONCE(dma->stopped) ||
+				     !READ_ONCE(card->dma_cfg.link_paced),
+				     ns_to_ktime(left));
+		return true;
+	}
+	while (ktime_before(ktime_get(), until) && !READ_ONCE(dma->stopped))
+		cpu_relax();
+	return true;
+}
+
+/*
+ * Fetch and execute the descriptor @snap points at; 0 or DCHERR bits.
+ * *@paced: whether link pacing held its completion back.
+ */
+static u32 sim_dma_step(struct sim_dma_chan *chan,
+			const struct sim_dma_snap *snap, struct mic_desc *d,
+			bool *intr, u64 *bytes, bool *paced)
+{
+	struct sim_card *card = chan->card;
+	ktime_t start, until;
 	u32 err;
 
 	*intr = false;
 	*bytes = 0;
+	*paced = false;
+	start = ktime_get();
 	memset(d, 0, sizeof(*d));
 	if (snap->err)
 		return snap->err;
@@ -328,7 +420,48 @@ static u32 sim_dma_step(struct sim_dma_chan *chan,
 	if (err)
 		return err;
 	sim_dma_delay(card, snap, d);
-	return sim_dma_exec(chan, snap, d, intr, bytes);
+	until = sim_dma_pace(chan, start, d);
+	err = sim_dma_exec(chan, snap, d, intr, bytes);
+	if (!err && until)
+		*paced = sim_dma_pace_wait(card, until);
+	return err;
+}
+
+/*
+ * reg_lock held, the worker ran out of work: poll for a kick for up to
+ * doorbell_poll_us (reading the value each round, so that a change takes
+ * effect at once), the lock dropped meanwhile.  True when a kick came:
+ * look for work again.
+ */
+static bool sim_dma_poll(struct sim_card *card, struct sim_dma_chan *chan)
+	__must_hold(&card->reg_lock)
+{
+	struct sim_dma *dma = &card->dma;
+	ktime_t start;
+	bool kicked;
+
+	if (!READ_ONCE(card->dma_cfg.doorbell_poll_us) || dma->stopped ||
+	    card->vanished)
+		return false;
+	chan->polling = true;
+	WRITE_ONCE(chan->poll_kick, false);
+	spin_unlock_irq(&card->reg_lock);
+
+	start = ktime_get();
+	while (!READ_ONCE(chan->poll_kick) && !READ_ONCE(dma->stopped) &&
+	       ktime_before(ktime_get(),
+			    ktime_add_us(start,
+					 READ_ONCE(card->dma_cfg.doorbell_poll_us)))) {
+		cpu_relax();
+		cond_resched();
+	}
+
+	spin_lock_irq(&card->reg_lock);
+	chan->polling = false;
+	kicked = chan->poll_kick;
+	if (kicked)
+		chan->poll_hits++;
+	return kicked;
 }
 
 static void sim_dma_work(struct work_struct *work)
@@ -336,28 +469,31 @@ static void sim_dma_work(struct work_struct *work)
 	struct sim_dma_chan *chan = container_of(work, struct sim_dma_chan,
 						 work);
 	struct sim_card *card = chan->card;
-	struct sim_dma_snap *snap;
+	struct sim_dma_snap *snap = chan->snap;
 	struct mic_desc d;
-	bool intr, raise, wb;
+	bool intr, raise, wb, paced;
 	u32 err, dstat;
 	u64 bytes;
-
-	snap = kmalloc(sizeof(*snap), GFP_KERNEL);
-	if (!snap)
-		return;		/* the next kick retries */
 
 	for (;;) {
 		spin_lock_irq(&card->reg_lock);
 		if (!sim_dma_next(card, chan, snap)) {
 			chan->running = false;
+			if (sim_dma_poll(card, chan)) {
+				spin_unlock_irq(&card->reg_lock);
+				continue;
+			}
+			chan->sleeps++;
 			spin_unlock_irq(&card->reg_lock);
 			break;
 		}
 		spin_unlock_irq(&card->reg_lock);
 
-		err = sim_dma_step(chan, snap, &d, &intr, &bytes);
+		err = sim_dma_step(chan, snap, &d, &intr, &bytes, &paced);
 
 		spin_lock_irq(&card->reg_lock);
+		if (paced)
+			card->dma.link_waits++;
 		if (err)
 			raise = sim_dma_fail(card, chan, err);
 		else
@@ -381,7 +517,6 @@ static void sim_dma_work(struct work_struct *work)
 			sim_raise_interrupt(card, MIC_INT_DMA(chan->nr));
 		cond_resched();
 	}
-	kfree(snap);
 }
 
 /* ------------------------------------------------------------------ */
@@ -395,6 +530,7 @@ int sim_dma_init(struct sim_card *card)
 
 	memset(dma, 0, sizeof(*dma));
 	init_waitqueue_head(&dma->wait);
+	spin_lock_init(&dma->link_lock);
 	dma->wq = alloc_workqueue("micmem_sim_dma_%s", WQ_UNBOUND, 0,
 				  sim_card_name(card));
 	if (!dma->wq)
@@ -406,7 +542,8 @@ int sim_dma_init(struct sim_card *card)
 		chan->nr = ch;
 		INIT_WORK(&chan->work, sim_dma_work);
 		chan->bounce = (void *)__get_free_page(GFP_KERNEL);
-		if (!chan->bounce) {
+		chan->snap = kmalloc(sizeof(*chan->snap), GFP_KERNEL);
+		if (!chan->bounce || !chan->snap) {
 			ret = -ENOMEM;
 			goto err_free;
 		}
@@ -417,10 +554,17 @@ int sim_dma_init(struct sim_card *card)
 	return 0;
 
 err_free:
-	for (ch = 0; ch < MIC_DMA_CHANNELS; ch++)
+	for (ch = 0; ch < MIC_DMA_CHANNELS; ch++) {
+		kfree(dma->chan[ch].snap);
 		free_page((unsigned long)dma->chan[ch].bounce);
+	}
 	destroy_workqueue(dma->wq);
 	return ret;
+}
+
+void sim_dma_cfg_changed(struct sim_card *card)
+{
+	wake_up_all(&card->dma.wait);
 }
 
 void sim_dma_fini(struct sim_card *card)
@@ -435,7 +579,9 @@ void sim_dma_fini(struct sim_card *card)
 	/* workers finish their descriptor and see "stopped" */
 	for (ch = 0; ch < MIC_DMA_CHANNELS; ch++)
 		cancel_work_sync(&dma->chan[ch].work);
-	for (ch = 0; ch < MIC_DMA_CHANNELS; ch++)
+	for (ch = 0; ch < MIC_DMA_CHANNELS; ch++) {
+		kfree(dma->chan[ch].snap);
 		free_page((unsigned long)dma->chan[ch].bounce);
+	}
 	destroy_workqueue(dma->wq);
 }

@@ -7,6 +7,8 @@
 #ifndef _MICMEM_SIM_DMA_H
 #define _MICMEM_SIM_DMA_H
 
+#include <linux/ktime.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
@@ -14,6 +16,7 @@
 #include "../include/x100/regs.h"
 
 struct sim_card;
+struct sim_dma_snap;
 struct configfs_attribute;
 
 /*
@@ -49,26 +52,53 @@ enum sim_dstatwb_mode {
 	SIM_DSTATWB_PER_DESC,		/* after every descriptor */
 };
 
+/* Defaults and bounds of the engine's speed attributes (dma_regs.c) */
+#define SIM_DMA_POLL_US_DEFAULT	200
+#define SIM_DMA_POLL_US_MAX	10000000
+#define SIM_DMA_LINK_MBPS_DEFAULT 6700
+#define SIM_DMA_LINK_MBPS_MAX	1000000
+#define SIM_DMA_DESC_NS_DEFAULT	500
+#define SIM_DMA_DESC_NS_MAX	1000000000
+
+/* Directions of the card's link (link-paced mode, dma.c) */
+enum sim_link_dir {
+	SIM_LINK_TO_CARD,		/* host memory -> card memory */
+	SIM_LINK_TO_HOST,		/* card memory -> host memory */
+	SIM_LINK_DIRS,
+	SIM_LINK_NONE = SIM_LINK_DIRS,	/* card -> card: no link time */
+};
+
 /*
- * configfs options of the model (sim_dma_cfg_attrs), read-only while the
- * card is live; the default of each is the least forgiving reading.
+ * configfs options of the model (sim_dma_cfg_attrs).  The first four are
+ * read-only while the card is live; the default of each is the least
+ * forgiving reading.  The speed attributes after them change how fast
+ * the engine goes, not what it does: they may be written at any time
+ * (under card->cfg_lock) and the engine reads each with READ_ONCE(), once
+ * per descriptor or poll.
  */
 struct sim_dma_cfg {
 	u32 dcherr;			/* enum sim_dcherr_mode */
 	u32 drar_resets_pointers;	/* 1: a DRAR_HI write zeroes DHPR/DTPR */
 	u32 quiesce_bit;		/* 1: DSTAT bit 29 while disabled+idle */
 	u32 dstatwb;			/* enum sim_dstatwb_mode */
+
+	u32 doorbell_poll_us;		/* a drained channel polls DHPR so long */
+	u32 link_paced;			/* 1: descriptors take link time */
+	u32 link_mbps;			/* MB/s per direction per card, >= 1 */
+	u32 desc_ns;			/* paced: least time per descriptor */
 };
 
 /*
- * One channel.  All fields are protected by card->reg_lock, except @work
- * and @bounce, which only the channel's worker uses.
+ * One channel.  All fields are protected by card->reg_lock, except @work,
+ * @bounce and @snap, which only the channel's worker uses, and @poll_kick,
+ * which the polling worker also reads without the lock.
  */
 struct sim_dma_chan {
 	struct sim_card *card;
 	unsigned int nr;
 	struct work_struct work;
 	void *bounce;			/* one page, card -> card copies */
+	struct sim_dma_snap *snap;	/* the worker's register snapshot */
 
 	u32 head;			/* DHPR */
 	u32 tail;			/* next descriptor (DTPR, DSTAT count) */
@@ -77,24 +107,34 @@ struct sim_dma_chan {
 	bool running;			/* the worker is executing descriptors */
 	bool stalled;			/* counted in injected_stall already */
 	bool plain_status;		/* last descriptor: STATUS without INTR */
+	bool polling;			/* the drained worker polls for work */
+	bool poll_kick;			/* ... and a kick came while it did */
 
 	u64 descriptors;
 	u64 bytes;
 	u64 interrupts;			/* host interrupts raised (IM1 path) */
 	u64 card_interrupts;		/* card-side interrupts (IM0 path) */
 	u64 errors;
+	u64 wakeups;			/* kicks that had to queue the worker */
+	u64 poll_hits;			/* kicks a polling worker took */
+	u64 sleeps;			/* the worker went idle (poll ran out) */
 };
 
 /*
  * Per-card engine state.  Knobs and counters are protected by
  * card->reg_lock; @wq, @wait and @chan[].work are set up and torn down by
- * sim_dma_init/fini.
+ * sim_dma_init/fini.  @link_lock (taken by the workers alone, process
+ * context, innermost) protects @link_free.
  */
 struct sim_dma {
 	struct workqueue_struct *wq;
-	wait_queue_head_t wait;		/* delay_completion_us sleeps, fini wakes */
+	wait_queue_head_t wait;		/* delay and link sleeps, fini wakes */
 	bool stopped;			/* fini: the workers must not run */
 	struct sim_dma_chan chan[MIC_DMA_CHANNELS];
+
+	spinlock_t link_lock;		/* link-paced mode; see above */
+	ktime_t link_free[SIM_LINK_DIRS];	/* the link is busy until */
+	u64 link_waits;			/* descriptors held back by pacing */
 
 	u32 stall;			/* knob: channels that stop processing */
 	u32 fail_next;			/* knob: descriptors that will fail */
@@ -133,6 +173,8 @@ int sim_dma_init(struct sim_card *card);
  * memory, registers or interrupts after return.
  */
 void sim_dma_fini(struct sim_card *card);
+/* live, cfg_lock held: a speed attribute changed (sleeps look again) */
+void sim_dma_cfg_changed(struct sim_card *card);
 
 /*
  * dma_mem.c, in the channel's worker: read or write a small buffer at any
@@ -142,6 +184,8 @@ void sim_dma_fini(struct sim_card *card);
 int sim_dma_access(struct sim_card *card, const u32 *smpt, u64 addr,
 		   void *buf, size_t len, bool write);
 void sim_dma_corrupt(struct sim_dma_chan *chan, const u32 *smpt, u64 dst);
+enum sim_link_dir sim_dma_link_dir(struct sim_card *card, u64 src, u64 dst,
+				   u64 len);
 int sim_dma_memcopy(struct sim_dma_chan *chan, const u32 *smpt, u64 src,
 		    u64 dst, u64 len);
 

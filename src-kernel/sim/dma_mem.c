@@ -7,7 +7,9 @@
  * physical address (the sim's device maps directly, see card.c) and
  * touched page by page with kmap_local_page(); anything else, and host
  * pages that are not RAM, are ADDR channel errors.  Runs in the channel's
- * worker (process context), no sim lock held.
+ * worker (process context), no sim lock held.  Bytes move with
+ * sim_mem_copy() (mem.c): a host page and a card page both page aligned
+ * are one copy_page(), anything else 8-byte moves.
  */
 #include <linux/highmem.h>
 #include <linux/mm.h>
@@ -69,13 +71,13 @@ static int sim_dma_host_walk(struct sim_card *card, const u32 *smpt,
 
 static int sim_dma_host_to_buf(void *host, u64 done, size_t len, void *arg)
 {
-	memcpy((char *)arg + done, host, len);
+	sim_mem_copy((char *)arg + done, host, len);
 	return 0;
 }
 
 static int sim_dma_buf_to_host(void *host, u64 done, size_t len, void *arg)
 {
-	memcpy(host, (const char *)arg + done, len);
+	sim_mem_copy(host, (const char *)arg + done, len);
 	return 0;
 }
 
@@ -113,6 +115,18 @@ static int sim_dma_card_to_host(void *host, u64 done, size_t len, void *arg)
 
 	return sim_mem_read(c->card, c->card_addr + done, host, len) ?
 	       SIM_DCHERR_ADDR : 0;
+}
+
+/* Which way a MEMCOPY's bytes cross the link (link-paced mode, dma.c). */
+enum sim_link_dir sim_dma_link_dir(struct sim_card *card, u64 src, u64 dst,
+				   u64 len)
+{
+	bool src_card = sim_dma_in_card(card, src, len);
+	bool dst_card = sim_dma_in_card(card, dst, len);
+
+	if (src_card == dst_card)
+		return SIM_LINK_NONE;	/* card -> card, or an ADDR error */
+	return src_card ? SIM_LINK_TO_HOST : SIM_LINK_TO_CARD;
 }
 
 int sim_dma_memcopy(struct sim_dma_chan *chan, const u32 *smpt, u64 src,

@@ -42,11 +42,20 @@
  *    does.
  *  - dstatwb: see dma.c.
  *
+ * The speed attributes doorbell_poll_us, link_paced, link_mbps and
+ * desc_ns (dma.c, "Speed") are writable while the card is live: they
+ * decide how soon, never what.  link_mbps is at least 1 (a paced link of
+ * 0 MB/s never completes anything): 0, values past the bounds and
+ * anything that is not a u32 are -EINVAL.
+ *
  * Knobs (debugfs): card_dcr_flip (write a mask of DCR bits of channels
  * 4-7, bits 15:8: the card OS toggles them behind the host's back, counted
  * in injected_dcr_flip; any other bit is -EINVAL), stall, fail_next,
  * fail_skip, fail_fetch_next, drop_irq, delay_completion_us and the
- * counters listed in sim_dma_knobs[] (doc/testing.md has the table).
+ * counters listed in sim_dma_knobs[] (doc/testing.md has the table),
+ * among them the speed counters dma_link_waits (descriptors whose
+ * completion pacing held back) and per channel wakeups, poll_hits and
+ * sleeps.
  */
 #include <linux/kernel.h>
 #include <linux/workqueue.h>
@@ -71,21 +80,46 @@ SIM_CFG_ATTR_ENUM(dstatwb, dma_cfg.dstatwb, sim_dstatwb_names);
 SIM_CFG_ATTR_U32(drar_resets_pointers, dma_cfg.drar_resets_pointers, 0, 1);
 SIM_CFG_ATTR_U32(quiesce_bit, dma_cfg.quiesce_bit, 0, 1);
 
+/* The speed attributes: writable while live (dma.c, "Speed"). */
+SIM_CFG_ATTR_U32_LIVE(doorbell_poll_us, dma_cfg.doorbell_poll_us, 0,
+		      SIM_DMA_POLL_US_MAX);
+SIM_CFG_ATTR_U32_LIVE(link_paced, dma_cfg.link_paced, 0, 1);
+SIM_CFG_ATTR_U32_LIVE(link_mbps, dma_cfg.link_mbps, 1,
+		      SIM_DMA_LINK_MBPS_MAX);
+SIM_CFG_ATTR_U32_LIVE(desc_ns, dma_cfg.desc_ns, 0, SIM_DMA_DESC_NS_MAX);
+
 struct configfs_attribute *sim_dma_cfg_attrs[] = {
 	&sim_cfg_attr_dcherr,
 	&sim_cfg_attr_drar_resets_pointers,
 	&sim_cfg_attr_quiesce_bit,
 	&sim_cfg_attr_dstatwb,
+	&sim_cfg_attr_doorbell_poll_us,
+	&sim_cfg_attr_link_paced,
+	&sim_cfg_attr_link_mbps,
+	&sim_cfg_attr_desc_ns,
 	NULL,
 };
 
-/* The least forgiving reading of each (kzalloc'ed card: all 0 already). */
+/*
+ * The least forgiving reading of each (kzalloc'ed card: all 0 already).
+ * Speed: link_mbps is what an x100 moves per direction over its PCIe
+ * gen2 x16 link in practice (6.5-7 GB/s for large transfers, against
+ * 8 GB/s raw: doc/x100-hardware.md F); desc_ns is one PCIe round trip
+ * of the same link (0.44 us for 8 bytes, doc/x100-hardware.md F), what
+ * fetching a descriptor from a ring in host memory costs at least; no
+ * per-descriptor figure is published.  Pacing is off by default: tests
+ * and the driver's figures want the engine as fast as the CPU copies.
+ */
 void sim_dma_cfg_init(struct sim_card *card)
 {
 	card->dma_cfg.dcherr = SIM_DCHERR_RO;
 	card->dma_cfg.drar_resets_pointers = 0;
 	card->dma_cfg.quiesce_bit = 0;
 	card->dma_cfg.dstatwb = SIM_DSTATWB_ON_COMPLETE;
+	card->dma_cfg.doorbell_poll_us = SIM_DMA_POLL_US_DEFAULT;
+	card->dma_cfg.link_paced = 0;
+	card->dma_cfg.link_mbps = SIM_DMA_LINK_MBPS_DEFAULT;
+	card->dma_cfg.desc_ns = SIM_DMA_DESC_NS_DEFAULT;
 }
 
 /* Register offsets inside a channel block */
@@ -131,10 +165,21 @@ bool sim_dma_host_owned(struct sim_card *card, unsigned int ch)
 	return __sim_reg_get(card, MIC_DCR) & MIC_DCR_OWNER_HOST(ch);
 }
 
+/*
+ * Something may have given @chan work.  A worker still executing looks
+ * again before it stops, a polling one sees the flag; only an idle
+ * channel needs its worker queued (dma.c, "Speed").
+ */
 void sim_dma_kick(struct sim_card *card, struct sim_dma_chan *chan)
 {
-	if (!card->dma.stopped && !card->vanished)
-		queue_work(card->dma.wq, &chan->work);
+	if (card->dma.stopped || card->vanished || chan->running)
+		return;
+	if (chan->polling) {
+		WRITE_ONCE(chan->poll_kick, true);
+		return;
+	}
+	if (queue_work(card->dma.wq, &chan->work))
+		chan->wakeups++;
 }
 
 void sim_dma_reg_read(struct sim_card *card, u32 off, u32 *val)
@@ -342,27 +387,40 @@ static const struct sim_knob sim_dma_knobs[] = {
 	SIM_KNOB_U64_RO("dma_errata", dma.errata),
 	SIM_KNOB_U64_RO("dma_head_repeat", dma.head_repeat),
 	SIM_KNOB_U64_RO("dma_drar_ignored", dma.drar_ignored),
+	SIM_KNOB_U64_RO("dma_link_waits", dma.link_waits),
 	/* the host's channels; 4-7 belong to the card OS */
 	SIM_DMA_CHAN_KNOB(0, descriptors),
 	SIM_DMA_CHAN_KNOB(0, bytes),
 	SIM_DMA_CHAN_KNOB(0, interrupts),
 	SIM_DMA_CHAN_KNOB(0, card_interrupts),
 	SIM_DMA_CHAN_KNOB(0, errors),
+	SIM_DMA_CHAN_KNOB(0, wakeups),
+	SIM_DMA_CHAN_KNOB(0, poll_hits),
+	SIM_DMA_CHAN_KNOB(0, sleeps),
 	SIM_DMA_CHAN_KNOB(1, descriptors),
 	SIM_DMA_CHAN_KNOB(1, bytes),
 	SIM_DMA_CHAN_KNOB(1, interrupts),
 	SIM_DMA_CHAN_KNOB(1, card_interrupts),
 	SIM_DMA_CHAN_KNOB(1, errors),
+	SIM_DMA_CHAN_KNOB(1, wakeups),
+	SIM_DMA_CHAN_KNOB(1, poll_hits),
+	SIM_DMA_CHAN_KNOB(1, sleeps),
 	SIM_DMA_CHAN_KNOB(2, descriptors),
 	SIM_DMA_CHAN_KNOB(2, bytes),
 	SIM_DMA_CHAN_KNOB(2, interrupts),
 	SIM_DMA_CHAN_KNOB(2, card_interrupts),
 	SIM_DMA_CHAN_KNOB(2, errors),
+	SIM_DMA_CHAN_KNOB(2, wakeups),
+	SIM_DMA_CHAN_KNOB(2, poll_hits),
+	SIM_DMA_CHAN_KNOB(2, sleeps),
 	SIM_DMA_CHAN_KNOB(3, descriptors),
 	SIM_DMA_CHAN_KNOB(3, bytes),
 	SIM_DMA_CHAN_KNOB(3, interrupts),
 	SIM_DMA_CHAN_KNOB(3, card_interrupts),
 	SIM_DMA_CHAN_KNOB(3, errors),
+	SIM_DMA_CHAN_KNOB(3, wakeups),
+	SIM_DMA_CHAN_KNOB(3, poll_hits),
+	SIM_DMA_CHAN_KNOB(3, sleeps),
 };
 
 int sim_dma_knobs_add(struct sim_card *card)

@@ -94,7 +94,11 @@ struct dentry;
  * @vanished:	the card "fell off the bus": reads all-ones, writes dropped
  * @mem:	card memory pages by card page number (see mem.c)
  * @mem_size:	card memory size in bytes
- * @mem_pages:	card pages allocated so far
+ * @mem_pages:	card pages allocated so far (4 KiB pages, whatever the
+ *		size of the blocks they came in)
+ * @mem_huge_fail_next: knob: the next N 2 MiB chunk allocations fail and
+ *		fall back to 4 KiB pages (under @reg_lock)
+ * @injected_mem_huge_fail: 2 MiB allocations the knob failed (@reg_lock)
  * @debugfs:	/sys/kernel/debug/micmem_sim/<name>
  * @knob_lock:	see the lock list at the top of this file
  * @knobs_live:	knob callbacks may run (under @knob_lock)
@@ -139,6 +143,8 @@ struct sim_card {
 	struct xarray mem;
 	u64 mem_size;
 	atomic_long_t mem_pages;
+	u32 mem_huge_fail_next;
+	u64 injected_mem_huge_fail;
 
 	struct dentry *debugfs;
 	struct mutex knob_lock;		/* knob callbacks vs teardown */
@@ -190,6 +196,28 @@ static ssize_t sim_cfg_##_name##_store(struct config_item *item,	\
 {									\
 	return sim_cfg_store_u32(item, page, len,			\
 				 sim_cfg_##_name##_off, _min, _max);	\
+}									\
+CONFIGFS_ATTR(sim_cfg_, _name)
+
+/*
+ * The same for an attribute that may change while the card is live (the
+ * DMA engine's speed, dma_regs.c): written with WRITE_ONCE() under
+ * cfg_lock, read by the models with READ_ONCE().
+ */
+ssize_t sim_cfg_store_u32_live(struct config_item *item, const char *page,
+			       size_t len, size_t off, u32 min, u32 max);
+#define SIM_CFG_ATTR_U32_LIVE(_name, _field, _min, _max)		\
+enum { sim_cfg_##_name##_off = offsetof(struct sim_card, _field) };	\
+static ssize_t sim_cfg_##_name##_show(struct config_item *item,	\
+				      char *page)			\
+{									\
+	return sim_cfg_show_u32(item, page, sim_cfg_##_name##_off);	\
+}									\
+static ssize_t sim_cfg_##_name##_store(struct config_item *item,	\
+				       const char *page, size_t len)	\
+{									\
+	return sim_cfg_store_u32_live(item, page, len,			\
+				      sim_cfg_##_name##_off, _min, _max); \
 }									\
 CONFIGFS_ATTR(sim_cfg_, _name)
 
@@ -278,12 +306,16 @@ void sim_raise_interrupt(struct sim_card *card, u32 sources);
 void __sim_raise_interrupt(struct sim_card *card, u32 sources);
 int sim_irq_spurious(struct sim_card *card, unsigned long arg, u64 v);
 
-/* mem.c: card memory (GDDR) */
+/* mem.c: card memory (GDDR), in chunks of 2 MiB allocated on first write */
+#define SIM_MEM_CHUNK_SHIFT	21
+#define SIM_MEM_CHUNK_SIZE	BIT_ULL(SIM_MEM_CHUNK_SHIFT)
 void sim_mem_init(struct sim_card *card);
 void sim_mem_free(struct sim_card *card);
 int sim_mem_write(struct sim_card *card, u64 addr, const void *src,
 		  size_t len);
 int sim_mem_read(struct sim_card *card, u64 addr, void *dst, size_t len);
+/* Copy between non-overlapping buffers at memory speed (also under TCG). */
+void sim_mem_copy(void *dst, const void *src, size_t len);
 /*
  * sim_mem_walk() calls @fn for each piece of [addr, addr + len) that lies
  * in one card page: @cmem points at the piece's bytes in card memory,
