@@ -73,7 +73,9 @@ static int micmem_copy(struct micmem *m, uint32_t card, uint64_t pool_offset,
 		status->failed_xfer = bad;
 		return ret;
 	}
-	ret = micmem_wait(m, ticket, MICMEM_WAIT_FOREVER, 0, status);
+	ret = micmem_wait(m, ticket, MICMEM_WAIT_FOREVER,
+			  m->copy_poll && length <= MICMEM_COPY_POLL_MAX ?
+			  MICMEM_WAIT_POLL : 0, status);
 	if (ret == -EINTR)	/* still in flight: the caller waits for it */
 		status->ticket = ticket;
 	return ret;

@@ -274,7 +274,10 @@ struct micmem_status {
  * @deadline_ns: CLOCK_MONOTONIC in ns (micmem_deadline_ns()), or
  *		MICMEM_WAIT_NO_BLOCK (just look), MICMEM_WAIT_FOREVER
  * @flags:	0 or MICMEM_WAIT_ANY (the oldest completed batch of the
- *		handle, waiting for one if none is)
+ *		handle, waiting for one if none is), or'ed with
+ *		MICMEM_WAIT_POLL (spin up to the driver's wait_poll_us,
+ *		50 us by default, before sleeping: for small transfers;
+ *		drivers without MICMEM_FEAT_WAIT_POLL give -EINVAL)
  * @status:	out, may be NULL: see struct micmem_status.  When a batch was
  *		handed back (and consumed): its ticket (never 0), error,
  *		failed transfer and error class.  When the call itself
@@ -341,7 +344,9 @@ MICMEM_API uint64_t micmem_deadline_ns(uint64_t timeout_ns);
  * hang check bounds a stuck channel: -ETIMEDOUT).  Returns what
  * micmem_submit() or micmem_wait() returned.  -EINTR means the copy is
  * still in flight: @status->ticket names it, micmem_wait() for it before
- * touching the memory.
+ * touching the memory.  Copies of up to 64 KiB wait with MICMEM_WAIT_POLL
+ * when the driver offers it (MICMEM_FEAT_WAIT_POLL, asked once by
+ * micmem_open()).
  */
 MICMEM_API int micmem_copy_to_card(struct micmem *m, uint32_t card,
 				   uint64_t card_addr, uint64_t pool_offset,
