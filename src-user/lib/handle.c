@@ -11,7 +11,6 @@
 MICMEM_API int micmem_open_path(const char *path, struct micmem **mp,
 				unsigned int flags)
 {
-	struct micmem_query q;
 	struct micmem *m;
 	int err;
 
@@ -28,10 +27,6 @@ MICMEM_API int micmem_open_path(const char *path, struct micmem **mp,
 		free(m);
 		return err;
 	}
-	/* small copies spin briefly before sleeping where the driver can */
-	memset(&q, 0, sizeof(q));
-	m->copy_poll = !micmem_ioctl(m, MICMEM_IOC_QUERY, &q) &&
-		       (q.features & MICMEM_FEAT_WAIT_POLL);
 	*mp = m;
 	return 0;
 }

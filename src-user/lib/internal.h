@@ -18,7 +18,7 @@ struct micmem {
 	int fd;			/* /dev/mic/ctrl, O_RDWR | O_CLOEXEC */
 	void *pool;		/* the pool's mapping, NULL before create */
 	uint64_t pool_size;	/* bytes mapped at @pool */
-	int copy_poll;		/* the driver has MICMEM_WAIT_POLL */
+	int no_wait_poll;	/* the driver refused MICMEM_WAIT_POLL */
 };
 
 /* The copies wait with MICMEM_WAIT_POLL up to this length. */
