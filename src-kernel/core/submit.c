@@ -300,6 +300,24 @@ static void micmem_batch_complete(struct mic_dma_batch *db)
 	}
 }
 
+/* A batch taken for a new submit: fresh state, its fd and attachment. */
+static void micmem_batch_reset(struct micmem_batch *b,
+			       struct micmem_fd_dma *fd,
+			       struct micmem_attachment *att)
+{
+	kref_init(&b->ref);
+	INIT_LIST_HEAD(&b->done_node);
+	b->done = false;
+	b->claimed = false;
+	b->dma.error = 0;
+	b->dma.error_class = MICMEM_ERR_NONE;
+	b->dma.failed_xfer = MICMEM_NO_XFER;
+	kref_get(&fd->ref);
+	b->fd = fd;
+	kref_get(&att->ref);
+	b->att = att;
+}
+
 /*
  * Take a batch (from the fd's cache, allocated beyond it) and a ticket
  * slot, and count the batch against the fd's ticket limit (-ENOSPC past
@@ -330,12 +348,15 @@ static int micmem_batch_get(struct micmem_fd_dma *fd,
 			b->slot = fd->free_slot;
 			s = &fd->slots[b->slot];
 			fd->free_slot = s->next_free;
-			s->batch = b;
 			b->ticket = ((u64)s->gen << 32) | (b->slot + 1);
+			/* whole before a lookup of the ticket can find it */
+			micmem_batch_reset(b, fd, att);
+			s->batch = b;
 			fd->outstanding++;
 			fd->inflight++;
 			spin_unlock_irq(&fd->lock);
-			goto init;
+			*out = b;
+			return 0;
 		}
 		spin_unlock_irq(&fd->lock);
 		if (!b) {
@@ -355,21 +376,6 @@ err:
 	if (b)
 		micmem_batch_recycle(fd, b);
 	return ret;
-
-init:
-	kref_init(&b->ref);
-	INIT_LIST_HEAD(&b->done_node);
-	b->done = false;
-	b->claimed = false;
-	b->dma.error = 0;
-	b->dma.error_class = MICMEM_ERR_NONE;
-	b->dma.failed_xfer = MICMEM_NO_XFER;
-	kref_get(&fd->ref);
-	b->fd = fd;
-	kref_get(&att->ref);
-	b->att = att;
-	*out = b;
-	return 0;
 }
 
 /* Undo micmem_batch_get() for a batch that was never queued. */
