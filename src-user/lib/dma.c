@@ -73,21 +73,7 @@ static int micmem_copy(struct micmem *m, uint32_t card, uint64_t pool_offset,
 		status->failed_xfer = bad;
 		return ret;
 	}
-	/*
-	 * Small copies spin briefly in the driver before sleeping.  A
-	 * driver without MICMEM_WAIT_POLL refuses the flag with -EINVAL and
-	 * consumes nothing (the other fields are valid): wait again without
-	 * it, and never ask that driver again.
-	 */
-	if (length <= MICMEM_COPY_POLL_MAX && !m->no_wait_poll) {
-		ret = micmem_wait(m, ticket, MICMEM_WAIT_FOREVER,
-				  MICMEM_WAIT_POLL, status);
-		if (ret != -EINVAL || status->ticket)
-			goto out;
-		m->no_wait_poll = 1;
-	}
 	ret = micmem_wait(m, ticket, MICMEM_WAIT_FOREVER, 0, status);
-out:
 	if (ret == -EINTR)	/* still in flight: the caller waits for it */
 		status->ticket = ticket;
 	return ret;

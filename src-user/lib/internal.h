@@ -18,11 +18,7 @@ struct micmem {
 	int fd;			/* /dev/mic/ctrl, O_RDWR | O_CLOEXEC */
 	void *pool;		/* the pool's mapping, NULL before create */
 	uint64_t pool_size;	/* bytes mapped at @pool */
-	int no_wait_poll;	/* the driver refused MICMEM_WAIT_POLL */
 };
-
-/* The copies wait with MICMEM_WAIT_POLL up to this length. */
-#define MICMEM_COPY_POLL_MAX	(64 * 1024)
 
 /* ioctl(2) on the handle: 0 or the driver's negative errno. */
 static inline int micmem_ioctl(const struct micmem *m, unsigned long cmd,

@@ -344,9 +344,7 @@ MICMEM_API uint64_t micmem_deadline_ns(uint64_t timeout_ns);
  * hang check bounds a stuck channel: -ETIMEDOUT).  Returns what
  * micmem_submit() or micmem_wait() returned.  -EINTR means the copy is
  * still in flight: @status->ticket names it, micmem_wait() for it before
- * touching the memory.  Copies of up to 64 KiB wait with MICMEM_WAIT_POLL
- * (a driver that refuses it is asked once per handle, then waited for
- * without it).
+ * touching the memory.
  */
 MICMEM_API int micmem_copy_to_card(struct micmem *m, uint32_t card,
 				   uint64_t card_addr, uint64_t pool_offset,

@@ -689,46 +689,9 @@ TEST(copy_to_card_is_one_transfer_submitted_and_waited_for)
 	w = ARG(1, struct micmem_wait);
 	EXPECT_EQ(w->ticket, 77);
 	EXPECT_EQ(w->deadline_ns, MICMEM_WAIT_FOREVER);
-	/* a small copy: the driver may spin before sleeping */
-	EXPECT_EQ(w->flags, MICMEM_WAIT_POLL);
+	EXPECT_EQ(w->flags, 0);
 	EXPECT_EQ(st.ticket, 77);
 	EXPECT_EQ(st.error, 0);
-	micmem_close(m);
-}
-
-/*
- * A driver without MICMEM_WAIT_POLL refuses it (EINVAL, nothing
- * consumed): the copy waits again without it, and later copies of the
- * handle never ask again.  Copies above 64 KiB never poll.
- */
-TEST(copy_falls_back_when_the_driver_refuses_polling)
-{
-	struct micmem *m = open_handle();
-	struct micmem_status st;
-
-	reply_submit(0, 5, MICMEM_NO_XFER);
-	mock_reply(EINVAL, NULL, 0);
-	reply_wait(0, 5, 0, MICMEM_NO_XFER, MICMEM_ERR_NONE);
-	ASSERT_EQ(micmem_copy_to_card(m, 0, 0, 0, 64, 0, &st), 0);
-	ASSERT_EQ(mock.nr_ioctls, 3);
-	EXPECT_EQ(ARG(1, struct micmem_wait)->flags, MICMEM_WAIT_POLL);
-	EXPECT_EQ(ARG(2, struct micmem_wait)->flags, 0);
-	EXPECT_EQ(ARG(2, struct micmem_wait)->ticket, 5);
-	EXPECT_EQ(st.ticket, 5);
-
-	reply_submit(0, 6, MICMEM_NO_XFER);
-	reply_wait(0, 6, 0, MICMEM_NO_XFER, MICMEM_ERR_NONE);
-	ASSERT_EQ(micmem_copy_to_card(m, 0, 0, 0, 64, 0, &st), 0);
-	ASSERT_EQ(mock.nr_ioctls, 5);
-	EXPECT_EQ(ARG(4, struct micmem_wait)->flags, 0);
-	micmem_close(m);
-
-	m = open_handle();
-	reply_submit(0, 7, MICMEM_NO_XFER);
-	reply_wait(0, 7, 0, MICMEM_NO_XFER, MICMEM_ERR_NONE);
-	ASSERT_EQ(micmem_copy_from_card(m, 0, 0, 0, 128 * 1024, 0, &st), 0);
-	ASSERT_EQ(mock.nr_ioctls, 2);
-	EXPECT_EQ(ARG(1, struct micmem_wait)->flags, 0);
 	micmem_close(m);
 }
 
