@@ -13,13 +13,25 @@
  *    holds the pool and the card.
  *  - struct micmem_batch: one submit; held by the fd's ticket table until
  *    the ticket is consumed by a wait (or the fd is closed), by the channels
- *    while in flight, and briefly by waiters.
+ *    while in flight, and briefly by waiters.  The first
+ *    MICMEM_BATCH_CACHE batches of an fd live inside its micmem_fd_dma and
+ *    go back to its free list when released; only beyond them is a batch
+ *    allocated (and freed) per submit.
+ *
+ * Tickets.  The ticket table is an array of slots, grown by doubling when
+ * full (never shrunk), with a free list threaded through it.  A ticket is
+ * (generation << 32) | (slot + 1): never 0, and a slot's generation
+ * advances each time its ticket is consumed, so a stale ticket names no
+ * batch (until the same slot has been reused 2^32 times).
  *
  * Locks:
- *  - micmem_fd_dma.lock (spinlock, irq-safe): the fd's completed list and
- *    counters; taken by submit, wait, poll, close and by batch completion
- *    (hard irq).  Innermost.
- *  - the ticket and attachment tables are xarrays with their own lock.
+ *  - micmem_fd_dma.lock (spinlock, irq-safe): the fd's completed list,
+ *    counters, ticket table and free batches; taken by submit, wait, poll,
+ *    close and by batch completion (hard irq).  Innermost.
+ *  - the attachment table is an xarray with its own lock.
+ *  - micmem_fd_dma.xbuf_busy is not a lock: a submit that finds the bit
+ *    clear owns the fd's transfer buffer until it clears the bit; one that
+ *    finds it set allocates its own array.  Nobody waits for it.
  *  - micmem_fd_dma.attach_lock (mutex): attach and detach of this fd.
  *  - micmem_card.attach_lock (mutex, core/micmem.h): a card's list of
  *    attachments and their DMA mappings; attach, the last put of an
@@ -56,6 +68,37 @@ struct micmem_attachment {
 	struct list_head card_node;	/* card->attachments */
 };
 
+struct micmem_fd_dma;
+
+struct micmem_batch {
+	struct mic_dma_batch dma;
+	struct kref ref;
+	u64 ticket;
+	u32 slot;			/* in the fd's ticket table */
+	bool cached;			/* part of the fd's batch cache */
+	struct micmem_fd_dma *fd;
+	struct micmem_attachment *att;
+	/* fd->done, or fd->free_batches while unused; under fd->lock */
+	struct list_head done_node;
+	bool done;
+	bool claimed;			/* a wait is handing it back (fd->lock) */
+	struct work_struct free_work;	/* last put from irq context */
+};
+
+/* One entry of the ticket table (under fd->lock). */
+struct micmem_ticket_slot {
+	struct micmem_batch *batch;	/* NULL: free */
+	u32 gen;			/* generation of its next ticket */
+	u32 next_free;			/* free list link */
+};
+
+/* Batches kept with each fd, reused without allocation. */
+#define MICMEM_BATCH_CACHE	8
+/* Transfers one SUBMIT copies into the fd's buffer rather than allocate. */
+#define MICMEM_XFER_BUF		256
+/* Ticket table entries of a new fd. */
+#define MICMEM_TICKETS_INIT	64
+
 struct micmem_fd_dma {
 	struct kref ref;
 	spinlock_t lock;		/* see the top of this file */
@@ -65,22 +108,16 @@ struct micmem_fd_dma {
 	unsigned int inflight;		/* submitted, not yet completed */
 	bool closed;
 	wait_queue_head_t wq;		/* completions, for wait and poll */
-	struct xarray tickets;		/* ticket -> struct micmem_batch */
-	atomic64_t last_ticket;
+	/* ticket table (top of this file), under @lock */
+	struct micmem_ticket_slot *slots;
+	u32 nr_slots;
+	u32 free_slot;			/* head of the free list, or U32_MAX */
+	struct list_head free_batches;	/* unused batches of @cache */
+	struct micmem_batch cache[MICMEM_BATCH_CACHE];
+	struct micmem_xfer *xbuf;	/* MICMEM_XFER_BUF transfers */
+	unsigned long xbuf_busy;	/* bit 0: @xbuf taken (not a lock) */
 	struct mutex attach_lock;	/* see the top of this file */
 	struct xarray cards;		/* card number -> attachment */
-};
-
-struct micmem_batch {
-	struct mic_dma_batch dma;
-	struct kref ref;
-	u64 ticket;
-	struct micmem_fd_dma *fd;
-	struct micmem_attachment *att;
-	struct list_head done_node;	/* fd->done, under fd->lock */
-	bool done;
-	bool claimed;			/* a wait is handing it back (fd->lock) */
-	struct work_struct free_work;	/* last put from irq context */
 };
 
 /* module init/exit */
@@ -105,6 +142,17 @@ long micmem_ioctl_submit(struct micmem_ctx *ctx, void __user *arg);
 u32 micmem_dma_max_batch(void);
 void micmem_batch_put(struct micmem_batch *b);
 void micmem_fd_dma_put(struct micmem_fd_dma *fd);
+
+/* Ticket table, fd->lock held: the batch of @ticket or NULL; free a slot. */
+struct micmem_batch *micmem_ticket_lookup(struct micmem_fd_dma *fd,
+					  u64 ticket);
+void micmem_ticket_free(struct micmem_fd_dma *fd, struct micmem_batch *b);
+
+/* Hot-path allocations beyond the per-fd caches (debugfs, submit.c) */
+void micmem_hot_alloc_count(unsigned int what);
+#define MICMEM_HOT_BATCH	0	/* a batch beyond the cache */
+#define MICMEM_HOT_XFERS	1	/* a transfer array beyond the buffer */
+#define MICMEM_HOT_TICKETS	2	/* the ticket table grew */
 
 /* wait.c */
 long micmem_ioctl_wait(struct micmem_ctx *ctx, void __user *arg);

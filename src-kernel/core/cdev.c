@@ -58,7 +58,8 @@ static int micmem_release(struct inode *inode, struct file *file)
 static u64 micmem_features(void)
 {
 	return micmem_pool_features() | MICMEM_FEAT_DMA |
-	       MICMEM_FEAT_DUAL_CHANNEL | MICMEM_FEAT_POLL;
+	       MICMEM_FEAT_DUAL_CHANNEL | MICMEM_FEAT_POLL |
+	       MICMEM_FEAT_WAIT_POLL;
 }
 
 static long micmem_ioctl_query(void __user *arg)

@@ -23,8 +23,16 @@
  *
  * poll(): EPOLLIN | EPOLLRDNORM while the fd has a completed batch that no
  * wait has claimed; MICMEM_WAIT_ANY with MICMEM_WAIT_NO_BLOCK takes them.
+ *
+ * MICMEM_WAIT_POLL: before it sleeps, the wait spins for at most
+ * wait_poll_us (and never past its deadline), giving the CPU up as soon
+ * as something else should run there or a signal is pending.  A wait for
+ * a ticket reads the completion word of the batch's channels itself
+ * (mic_dma_batch_poll()), so it sees the end of the batch without the
+ * interrupt; MICMEM_WAIT_ANY watches for batches the interrupt completed.
  */
 #include <linux/hrtimer.h>
+#include <linux/module.h>
 #include <linux/sched/signal.h>
 #include <linux/uaccess.h>
 #include <linux/micmem.h>
@@ -32,19 +40,22 @@
 #include "micmem.h"
 #include "batch.h"
 
+static unsigned int wait_poll_us = 50;
+module_param(wait_poll_us, uint, 0644);
+MODULE_PARM_DESC(wait_poll_us,
+		 "Longest spin of a MICMEM_WAIT_POLL wait before it sleeps (us, at most 1000)");
+
 /* The batch with @ticket, with a reference, or NULL. */
 static struct micmem_batch *micmem_ticket_find(struct micmem_fd_dma *fd,
 					       u64 ticket)
 {
 	struct micmem_batch *b;
 
-	if (ticket > ULONG_MAX)
-		return NULL;
-	xa_lock(&fd->tickets);
-	b = xa_load(&fd->tickets, ticket);
+	spin_lock_irq(&fd->lock);
+	b = micmem_ticket_lookup(fd, ticket);
 	if (b)
 		kref_get(&b->ref);
-	xa_unlock(&fd->tickets);
+	spin_unlock_irq(&fd->lock);
 	return b;
 }
 
@@ -67,8 +78,8 @@ static void micmem_batch_consume(struct micmem_fd_dma *fd,
 	list_del_init(&b->done_node);
 	WRITE_ONCE(b->claimed, false);
 	WRITE_ONCE(fd->outstanding, fd->outstanding - 1);
+	micmem_ticket_free(fd, b);
 	spin_unlock_irq(&fd->lock);
-	xa_erase(&fd->tickets, b->ticket);
 	micmem_batch_put(b);
 	/* waiters for this ticket (-ENOENT) and for "no batch at all" */
 	wake_up_all(&fd->wq);
@@ -88,6 +99,7 @@ static void micmem_batch_unclaim(struct micmem_fd_dma *fd,
 struct micmem_waiter {
 	struct micmem_fd_dma *fd;
 	struct micmem_batch *b;		/* NULL: any ticket */
+	bool poll;			/* MICMEM_WAIT_POLL */
 };
 
 /*
@@ -103,6 +115,29 @@ static bool micmem_wait_ready(struct micmem_waiter *w)
 	return READ_ONCE(w->fd->ready) || !READ_ONCE(w->fd->outstanding);
 }
 
+/*
+ * MICMEM_WAIT_POLL: spin until @w is ready (true), the spin bound or
+ * @deadline_ns passes, or the CPU is wanted elsewhere (false).
+ */
+static bool micmem_wait_spin(struct micmem_waiter *w, u64 deadline_ns)
+{
+	u64 now = ktime_get_ns();
+	u64 end = now + min(READ_ONCE(wait_poll_us), 1000U) * NSEC_PER_USEC;
+
+	end = min(end, deadline_ns);
+	while (now < end) {
+		if (w->b)
+			mic_dma_batch_poll(w->b->att->card->x100, &w->b->dma);
+		if (micmem_wait_ready(w))
+			return true;
+		if (need_resched() || signal_pending(current))
+			break;
+		cpu_relax();
+		now = ktime_get_ns();
+	}
+	return false;
+}
+
 /* 0 when ready, -ETIME past @deadline_ns, -ERESTARTSYS on a signal. */
 static int micmem_wait_until(struct micmem_waiter *w, u64 deadline_ns)
 {
@@ -115,6 +150,8 @@ static int micmem_wait_until(struct micmem_waiter *w, u64 deadline_ns)
 		return 0;
 	if (deadline_ns == MICMEM_WAIT_NO_BLOCK)
 		return -ETIME;
+	if (w->poll && micmem_wait_spin(w, deadline_ns))
+		return 0;
 
 	for (;;) {
 		prepare_to_wait(&w->fd->wq, &wait, TASK_INTERRUPTIBLE);
@@ -161,9 +198,9 @@ static struct micmem_batch *micmem_claim_any(struct micmem_fd_dma *fd,
 }
 
 static int micmem_wait_any(struct micmem_fd_dma *fd, u64 deadline_ns,
-			   struct micmem_batch **out)
+			   bool poll, struct micmem_batch **out)
 {
-	struct micmem_waiter w = { .fd = fd };
+	struct micmem_waiter w = { .fd = fd, .poll = poll };
 	bool none;
 	int ret;
 
@@ -181,9 +218,10 @@ static int micmem_wait_any(struct micmem_fd_dma *fd, u64 deadline_ns,
 
 /* Claim the batch of @ticket, with a reference, once it is done. */
 static int micmem_wait_ticket(struct micmem_fd_dma *fd, u64 ticket,
-			      u64 deadline_ns, struct micmem_batch **out)
+			      u64 deadline_ns, bool poll,
+			      struct micmem_batch **out)
 {
-	struct micmem_waiter w = { .fd = fd };
+	struct micmem_waiter w = { .fd = fd, .poll = poll };
 	struct micmem_batch *b;
 	int ret = 0;
 
@@ -227,9 +265,11 @@ long micmem_ioctl_wait(struct micmem_ctx *ctx, void __user *arg)
 		return -EINVAL;
 
 	if (w.flags & MICMEM_WAIT_ANY)
-		ret = micmem_wait_any(fd, w.deadline_ns, &b);
+		ret = micmem_wait_any(fd, w.deadline_ns,
+				      w.flags & MICMEM_WAIT_POLL, &b);
 	else
-		ret = micmem_wait_ticket(fd, w.ticket, w.deadline_ns, &b);
+		ret = micmem_wait_ticket(fd, w.ticket, w.deadline_ns,
+					 w.flags & MICMEM_WAIT_POLL, &b);
 	if (ret)
 		return ret;
 

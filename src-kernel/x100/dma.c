@@ -74,30 +74,66 @@ static void mic_dma_part_unlink(struct mic_dma_chan *chan,
 
 /*
  * Retire every part whose STATUS pair the engine executed, as told by the
- * completion word.  Any context.
+ * completion word.  Any context.  Returns true when work is left in
+ * flight with no interrupting STATUS ahead of the engine: the caller
+ * must see that one follows (mic_dma_chan_kick(), dma_submit.c).
  */
-void mic_dma_retire(struct mic_dma_chan *chan)
+static bool __mic_dma_retire(struct mic_dma_chan *chan, bool polling)
 {
-	u64 done = le64_to_cpu(READ_ONCE(chan->wb->seq));
 	struct mic_dma_part *part, *next;
 	unsigned long flags;
 	LIST_HEAD(retired);
+	bool kick;
+	u64 done;
 
 	spin_lock_irqsave(&chan->lock, flags);
+	/*
+	 * A poller checks that the channels run: mic_dma_stop() clears
+	 * @running before it takes chan->lock, and the completion word is
+	 * freed only after that (mic_dma_remove()).
+	 */
+	if (polling && !READ_ONCE(chan->dma->running)) {
+		spin_unlock_irqrestore(&chan->lock, flags);
+		return false;
+	}
+	done = le64_to_cpu(READ_ONCE(chan->wb->seq));
 	list_for_each_entry_safe(part, next, &chan->inflight, node) {
 		if ((s64)(done - part->seq) < 0)
 			break;
 		mic_dma_part_unlink(chan, part, true);
 		list_add_tail(&part->node, &retired);
 	}
+	kick = !list_empty(&chan->inflight) &&
+	       (s64)(chan->irq_seq - done) <= 0;
 	spin_unlock_irqrestore(&chan->lock, flags);
 
 	if (list_empty(&retired))
-		return;
+		return kick;
 	mic_dma_space_wake(chan);
 	/* _safe: completing a batch may free it */
 	list_for_each_entry_safe(part, next, &retired, node)
 		mic_dma_part_done(part);
+	return kick;
+}
+
+bool mic_dma_retire(struct mic_dma_chan *chan)
+{
+	return __mic_dma_retire(chan, false);
+}
+
+void mic_dma_batch_poll(struct mic_x100 *card, struct mic_dma_batch *b)
+{
+	unsigned int ch;
+
+	for (ch = 0; ch < MIC_DMA_NR_CHANS; ch++) {
+		struct mic_dma_chan *chan = &card->dma.chan[ch];
+
+		/* parts retire in ring order: nothing to do past ours */
+		if (!b->part[ch].desc || !atomic_read(&b->pending))
+			continue;
+		if (__mic_dma_retire(chan, true))
+			queue_work(system_highpri_wq, &chan->kick_work);
+	}
 }
 
 /*
@@ -215,6 +251,12 @@ program:
 		}
 		part->end = pos;
 	}
+	/* the last part interrupts, whatever it did before (coalescing) */
+	part = list_last_entry(&chan->inflight, struct mic_dma_part, node);
+	chan->ring[mic_ring_add(pos, MIC_DMA_RING_SIZE - 1, MIC_DMA_RING_SIZE)] =
+		mic_desc_status(part->seq, chan->wb_card +
+				offsetof(struct mic_dma_wb, seq), true);
+	chan->irq_seq = part->seq;
 	spin_unlock_irq(&chan->lock);
 	WRITE_ONCE(chan->head, pos);
 	/* descriptors visible before the engine sees the new head */
@@ -233,7 +275,8 @@ void mic_dma_chan_interrupt(struct mic_dma_chan *chan)
 {
 	u32 dstat = le32_to_cpu(READ_ONCE(chan->wb->dstat));
 
-	mic_dma_retire(chan);
+	if (mic_dma_retire(chan))
+		queue_work(system_highpri_wq, &chan->kick_work);
 	if (dstat & MIC_DSTATWB_ERROR)
 		queue_work(system_highpri_wq, &chan->err_work);
 }
@@ -280,6 +323,7 @@ static int mic_dma_chan_init(struct mic_x100 *card, unsigned int ch)
 	atomic_set(&chan->space_events, 0);
 	init_waitqueue_head(&chan->space_wq);
 	INIT_WORK(&chan->err_work, mic_dma_err_work);
+	INIT_WORK(&chan->kick_work, mic_dma_kick_work);
 	INIT_DELAYED_WORK(&chan->watchdog, mic_dma_watchdog);
 	chan->wb = &dma->wb[ch];
 	chan->wb_card = dma->wb_card + ch * sizeof(struct mic_dma_wb);
@@ -423,6 +467,7 @@ void mic_dma_stop(struct mic_x100 *card, int err)
 	/* They see !running and do nothing more. */
 	for (ch = 0; ch < MIC_DMA_NR_CHANS; ch++) {
 		cancel_work_sync(&dma->chan[ch].err_work);
+		cancel_work_sync(&dma->chan[ch].kick_work);
 		cancel_delayed_work_sync(&dma->chan[ch].watchdog);
 	}
 	mutex_unlock(&dma->start_lock);

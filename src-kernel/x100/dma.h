@@ -80,6 +80,15 @@ struct mic_dma_chan {
 	spinlock_t lock;		/* see the top of this file */
 	struct list_head inflight;
 	u32 tail;
+	/*
+	 * Interrupt coalescing (dma_submit.c), under @lock: the sequence
+	 * number of the last interrupting STATUS handed to the engine (0
+	 * after programming), and the parts and bytes posted since without
+	 * an interrupt of their own.
+	 */
+	u64 irq_seq;
+	u32 quiet;
+	u64 quiet_bytes;
 	u64 busy_since;
 	struct mic_dma_stats stats;
 
@@ -102,6 +111,7 @@ struct mic_dma_chan {
 	u64 wb_card;			/* its address in the SMPT window */
 
 	struct work_struct err_work;	/* channel error: DCHERR != 0 */
+	struct work_struct kick_work;	/* an interrupt for quiet parts */
 	struct delayed_work watchdog;	/* hang check while work is in flight */
 	struct mic_dma_hang hang;	/* under submit_lock */
 };
@@ -171,7 +181,7 @@ static inline struct mic_x100 *mic_dma_chan_card(struct mic_dma_chan *chan)
 
 /* dma.c: completion side (any context unless noted) */
 void mic_dma_batch_fail(struct mic_dma_batch *b, u32 xfer, int err, u32 class);
-void mic_dma_retire(struct mic_dma_chan *chan);
+bool mic_dma_retire(struct mic_dma_chan *chan);
 void mic_dma_fail_inflight(struct mic_dma_chan *chan, int err, u32 class,
 			   u32 stop);			/* process context */
 /* submit_lock held: error recovery's escalation */
@@ -190,6 +200,9 @@ void mic_dma_space_wake(struct mic_dma_chan *chan);
 /* dma_submit.c: every channel's submit_lock, in channel order */
 void mic_dma_lock_chans(struct mic_dma *dma);
 void mic_dma_unlock_chans(struct mic_dma *dma, unsigned int used);
+/* dma_submit.c: interrupt coalescing's fix-up (submit_lock held; work) */
+void mic_dma_chan_kick(struct mic_dma_chan *chan);
+void mic_dma_kick_work(struct work_struct *work);
 
 /* dma_recovery.c: the channel's works; the hang check's timer */
 void mic_dma_err_work(struct work_struct *work);

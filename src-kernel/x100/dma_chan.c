@@ -177,6 +177,10 @@ int mic_dma_chan_program(struct mic_dma_chan *chan)
 	chan->last_dhpr = head;
 	spin_lock_irq(&chan->lock);
 	WRITE_ONCE(chan->tail, head);
+	/* no interrupting STATUS ahead: the next part interrupts */
+	chan->irq_seq = 0;
+	chan->quiet = 0;
+	chan->quiet_bytes = 0;
 	spin_unlock_irq(&chan->lock);
 
 	mic_dma_dcr_update(chan->dma, 0, MIC_DCR_OWNER_HOST(ch) |

@@ -190,8 +190,12 @@ void mic_dma_watchdog(struct work_struct *work)
 	mutex_lock(&chan->submit_lock);
 	if (!chan->dma->running || !READ_ONCE(hang_timeout_ms))
 		goto out;
-	/* also picks up completions whose interrupt was lost */
-	mic_dma_retire(chan);
+	/*
+	 * also picks up completions whose interrupt was lost, and makes an
+	 * interrupt follow work that was waiting for the lost one
+	 */
+	if (mic_dma_retire(chan))
+		mic_dma_chan_kick(chan);
 	spin_lock_irq(&chan->lock);
 	idle = list_empty(&chan->inflight);
 	spin_unlock_irq(&chan->lock);

@@ -13,6 +13,7 @@
  * C.8 #1, cannot happen).
  */
 #include <linux/ktime.h>
+#include <linux/module.h>
 #include <linux/micmem.h>
 
 #include "mgmt.h"
@@ -54,6 +55,61 @@ static u32 mic_dma_chan_free(struct mic_dma_chan *chan)
 }
 
 /*
+ * Interrupt coalescing.  A part may leave the interrupt bit off its last
+ * STATUS ("quiet") when an interrupting STATUS of an earlier part is
+ * still ahead of the engine: that interrupt comes anyway, and the work
+ * queued behind it often completes by the time the handler reads the
+ * completion word.  A lone batch (nothing ahead) always interrupts, so
+ * it waits no longer than before.  Bounds: at most irq_coalesce parts
+ * per interrupt, at most irq_coalesce_kb bytes of quiet parts (larger
+ * work keeps an interrupt per part, so a pipeline of big batches is not
+ * signalled late), and a quiet part leaves at least two free ring slots.
+ *
+ * Nothing is stranded: when the handler (or the hang check) retires
+ * parts and finds work still in flight with no interrupting STATUS ahead
+ * of the engine, mic_dma_chan_kick() appends a STATUS pair with the
+ * interrupt bit to the last part (in a work: it needs submit_lock).  The
+ * two free slots a quiet part leaves are its room; the last part in
+ * flight is either interrupting or quiet with that room, because every
+ * later post re-decides and the kick itself posts an interrupting pair.
+ */
+static unsigned int irq_coalesce = 16;
+module_param(irq_coalesce, uint, 0644);
+MODULE_PARM_DESC(irq_coalesce,
+		 "Most batch parts in flight on a channel per DMA interrupt (0 or 1: one interrupt per part)");
+
+static unsigned int irq_coalesce_kb = 1024;
+module_param(irq_coalesce_kb, uint, 0644);
+MODULE_PARM_DESC(irq_coalesce_kb,
+		 "Most bytes (KiB) of batch parts that wait for a later part's interrupt");
+
+/* chan->lock held: may a part of @desc descriptors, @bytes, be quiet? */
+static bool mic_dma_chan_quiet(struct mic_dma_chan *chan, u32 desc, u64 bytes)
+{
+	u64 done = le64_to_cpu(READ_ONCE(chan->wb->seq));
+	unsigned int max = READ_ONCE(irq_coalesce);
+
+	if ((s64)(chan->irq_seq - done) <= 0)
+		return false;		/* no interrupt ahead of the engine */
+	if (list_empty(&chan->inflight) || list_is_singular(&chan->inflight))
+		return false;		/* a queue of one or two: no gain */
+	if (chan->quiet + 1 >= max)
+		return false;
+	if (chan->quiet_bytes + bytes > (u64)READ_ONCE(irq_coalesce_kb) * 1024)
+		return false;
+	return mic_ring_free(chan->head, chan->tail, MIC_DMA_RING_SIZE) >=
+	       desc + MIC_DMA_PART_EXTRA;
+}
+
+/* chan->lock held: the STATUS that writes @seq interrupts. */
+static void mic_dma_chan_irq_at(struct mic_dma_chan *chan, u64 seq)
+{
+	chan->irq_seq = seq;
+	chan->quiet = 0;
+	chan->quiet_bytes = 0;
+}
+
+/*
  * submit_lock held, room checked: put the STATUS pair after the MEMCOPYs
  * that mic_split() wrote at chan->head, publish the part.
  */
@@ -65,6 +121,7 @@ static void mic_dma_chan_post(struct mic_dma_chan *chan,
 	u32 last = chan->slot_xfer[mic_ring_add(s->pos, MIC_DMA_RING_SIZE - 1,
 						MIC_DMA_RING_SIZE)];
 	u32 pos = s->pos;
+	bool intr;
 
 	/*
 	 * The pair writes seq - 1, then seq: the part retires only once its
@@ -80,18 +137,90 @@ static void mic_dma_chan_post(struct mic_dma_chan *chan,
 	chan->ring[pos] = mic_desc_status(part->seq - 1, wb, false);
 	chan->slot_xfer[pos] = last;
 	pos = mic_ring_next(pos, MIC_DMA_RING_SIZE);
-	chan->ring[pos] = mic_desc_status(part->seq, wb, true);
 	chan->slot_xfer[pos] = last;
-	pos = mic_ring_next(pos, MIC_DMA_RING_SIZE);
-	part->end = pos;
 
+	/* the decision and the publication under one hold of chan->lock */
 	spin_lock_irq(&chan->lock);
+	intr = !mic_dma_chan_quiet(chan, part->desc, part->bytes);
+	if (intr) {
+		mic_dma_chan_irq_at(chan, part->seq);
+	} else {
+		chan->quiet++;
+		chan->quiet_bytes += part->bytes;
+	}
+	chan->ring[pos] = mic_desc_status(part->seq, wb, intr);
+	part->end = mic_ring_next(pos, MIC_DMA_RING_SIZE);
 	if (list_empty(&chan->inflight))
 		chan->busy_since = ktime_get_ns();
 	list_add_tail(&part->node, &chan->inflight);
 	chan->stats.descriptors += part->desc;
 	spin_unlock_irq(&chan->lock);
+	WRITE_ONCE(chan->head, part->end);
+}
+
+/*
+ * submit_lock held, channel running: if work is in flight and no
+ * interrupting STATUS is ahead of the engine, append an interrupting
+ * STATUS pair to the last part (it then retires only after the pair ran)
+ * and hand it over.  The room is there (the top of this file).
+ */
+void mic_dma_chan_kick(struct mic_dma_chan *chan)
+{
+	struct mic_x100 *card = mic_dma_chan_card(chan);
+	u64 wb = chan->wb_card + offsetof(struct mic_dma_wb, seq);
+	struct mic_dma_part *last;
+	u32 pos = chan->head, xfer;
+	u64 done;
+
+	mic_dma_retire(chan);
+	spin_lock_irq(&chan->lock);
+	last = list_empty(&chan->inflight) ? NULL :
+	       list_last_entry(&chan->inflight, struct mic_dma_part, node);
+	done = le64_to_cpu(READ_ONCE(chan->wb->seq));
+	if (!last || (s64)(chan->irq_seq - done) > 0 ||
+	    (s64)(done - last->seq) >= 0 ||
+	    mic_ring_free(pos, chan->tail, MIC_DMA_RING_SIZE) <
+	    MIC_DMA_PART_EXTRA) {
+		spin_unlock_irq(&chan->lock);
+		/* all done meanwhile: retire it here */
+		if (last)
+			mic_dma_retire(chan);
+		return;
+	}
+	xfer = chan->slot_xfer[mic_ring_add(pos, MIC_DMA_RING_SIZE - 1,
+					    MIC_DMA_RING_SIZE)];
+	chan->next_seq += 2;
+	chan->ring[pos] = mic_desc_status(chan->next_seq - 1, wb, false);
+	chan->slot_xfer[pos] = xfer;
+	pos = mic_ring_next(pos, MIC_DMA_RING_SIZE);
+	chan->ring[pos] = mic_desc_status(chan->next_seq, wb, true);
+	chan->slot_xfer[pos] = xfer;
+	pos = mic_ring_next(pos, MIC_DMA_RING_SIZE);
+	last->seq = chan->next_seq;
+	last->end = pos;
+	last->desc += MIC_DMA_PART_EXTRA;
+	mic_dma_chan_irq_at(chan, last->seq);
+	chan->stats.descriptors += MIC_DMA_PART_EXTRA;
+	spin_unlock_irq(&chan->lock);
 	WRITE_ONCE(chan->head, pos);
+
+	/* descriptors visible before the engine sees the new head */
+	wmb();
+	mic_wr(card, MIC_DHPR(chan->nr), pos);
+	chan->last_dhpr = pos;
+	if (mic_dma_watchdog_arm(chan))
+		mic_dma_hang_restart(&chan->hang);
+}
+
+void mic_dma_kick_work(struct work_struct *work)
+{
+	struct mic_dma_chan *chan = container_of(work, struct mic_dma_chan,
+						 kick_work);
+
+	mutex_lock(&chan->submit_lock);
+	if (chan->dma->running)
+		mic_dma_chan_kick(chan);
+	mutex_unlock(&chan->submit_lock);
 }
 
 void mic_dma_space_wake(struct mic_dma_chan *chan)

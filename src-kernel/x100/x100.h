@@ -140,6 +140,14 @@ int mic_dma_submit(struct mic_x100 *x, struct mic_dma_batch *b,
 		   bool nonblock);
 
 /*
+ * Process context, for a waiter that spins: retire what the engine
+ * finished on the channels of @b, from the completion word, without
+ * waiting for the interrupt (may call @b's ->complete()).  Does nothing
+ * once the channels are stopped.
+ */
+void mic_dma_batch_poll(struct mic_x100 *x, struct mic_dma_batch *b);
+
+/*
  * Interrupt @vector of the card (hard-irq context, under rcu_read_lock(),
  * see micmem_card_interrupt()).
  */

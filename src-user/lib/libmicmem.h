@@ -274,7 +274,10 @@ struct micmem_status {
  * @deadline_ns: CLOCK_MONOTONIC in ns (micmem_deadline_ns()), or
  *		MICMEM_WAIT_NO_BLOCK (just look), MICMEM_WAIT_FOREVER
  * @flags:	0 or MICMEM_WAIT_ANY (the oldest completed batch of the
- *		handle, waiting for one if none is)
+ *		handle, waiting for one if none is), or'ed with
+ *		MICMEM_WAIT_POLL (spin up to the driver's wait_poll_us,
+ *		50 us by default, before sleeping: for small transfers;
+ *		drivers without MICMEM_FEAT_WAIT_POLL give -EINVAL)
  * @status:	out, may be NULL: see struct micmem_status.  When a batch was
  *		handed back (and consumed): its ticket (never 0), error,
  *		failed transfer and error class.  When the call itself

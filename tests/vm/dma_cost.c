@@ -338,4 +338,171 @@ TEST(b0_msix_rearms_every_interrupt)
 	stepping_cost("B0", 0);
 }
 
+/* ---- the hot path allocates nothing while within the fd's caches ---- */
+
+#define HOT_DIR		"/sys/kernel/debug/micmem/"
+
+static long long hot_allocs(const char *what)
+{
+	return read_llf(HOT_DIR "%s_allocs", what);
+}
+
+static void hot_snap(long long v[3])
+{
+	v[0] = hot_allocs("batch");
+	v[1] = hot_allocs("xfer");
+	v[2] = hot_allocs("ticket");
+}
+
+/*
+ * 300 submit + wait rounds of 64 transfers and of 1 transfer: no batch,
+ * transfer array or ticket table allocated (doc/performance.md, "Driver
+ * fast paths").  Then, on a fresh fd, 10 batches in flight take 2
+ * batches beyond the cache of 8, and 70 grow the ticket table once (64
+ * -> 128): each exactly.
+ */
+TEST(submit_and_wait_allocate_nothing_within_the_caches)
+{
+	int card = sim_card_nr("card0");
+	static struct micmem_xfer x[64];
+	long long a0[3], a1[3];
+	uint64_t t[70];
+	struct dma_fd d;
+	int i;
+
+	ASSERT_OK(dma_fd_open(&d, 4 * MIB));
+	ASSERT_OK(dma_attach(d.fd, card));
+	for (i = 0; i < 64; i++)
+		x[i] = dma_xfer(i * 4 * KIB, i * 4 * KIB, 4 * KIB,
+				MICMEM_DIR_TO_CARD, i % 3);
+	hot_snap(a0);
+	ASSERT_GE(a0[0], 0);
+	for (i = 0; i < 300; i++) {
+		ASSERT_OK(dma_run(d.fd, card, x, 64));
+		ASSERT_OK(dma_run(d.fd, card, x, 1));
+	}
+	hot_snap(a1);
+	EXPECT_EQ(a1[0] - a0[0], 0);
+	EXPECT_EQ(a1[1] - a0[1], 0);
+	EXPECT_EQ(a1[2] - a0[2], 0);
+	dma_fd_close(&d);
+
+	/* a fresh fd: its whole cache is free */
+	ASSERT_OK(dma_fd_open(&d, 4 * MIB));
+	ASSERT_OK(dma_attach(d.fd, card));
+	micsim_defer_knob("card0", "stall");
+	ASSERT_OK(micsim_knob_set("card0", "stall", "1"));
+	for (i = 0; i < 10; i++)
+		ASSERT_OK(dma_submit(d.fd, card, x, 1, 0, &t[i]));
+	hot_snap(a0);
+	EXPECT_EQ(a0[0] - a1[0], 2);
+	EXPECT_EQ(a0[2] - a1[2], 0);
+	for (; i < 70; i++)
+		ASSERT_OK(dma_submit(d.fd, card, x, 1, 0, &t[i]));
+	hot_snap(a1);
+	EXPECT_EQ(a1[0] - a0[0], 60);
+	EXPECT_EQ(a1[2] - a0[2], 1);
+	ASSERT_OK(micsim_knob_set("card0", "stall", "0"));
+	for (i = 0; i < 70; i++) {
+		struct micmem_wait w;
+
+		ASSERT_OK(dma_wait_ms(d.fd, t[i], 20000, &w));
+		EXPECT_EQ(w.error, 0);
+	}
+	dma_fd_close(&d);
+}
+
+/* ---- interrupt coalescing (x100/dma_submit.c) ---- */
+
+/*
+ * 32 batches of 4 KiB queued on channel 0 while the engine is held, then
+ * released: the first two interrupt, the next 15 ride on the second's
+ * interrupt, the 18th interrupts, the last 14 ride on it or, if the
+ * handler finds them still running, on one interrupting STATUS pair the
+ * driver appends (one more DHPR write).  So 3 or 4 interrupting STATUS
+ * descriptors instead of 32, no more interrupts than those, and no
+ * register access besides the doorbells and the re-arm of each interrupt.
+ */
+TEST(batches_in_flight_share_interrupts)
+{
+	int card = sim_card_nr("card0");
+	struct micmem_xfer x;
+	uint64_t t[32];
+	long long extra;
+	struct dma_fd d;
+	struct cost c;
+	int i;
+
+	ASSERT_OK(dma_fd_open(&d, 4 * MIB));
+	ASSERT_OK(dma_attach(d.fd, card));
+	health_off();
+	micsim_defer_knob("card0", "stall");
+	take("card0", card, &before);
+	ASSERT_OK(micsim_knob_set("card0", "stall", "1"));
+	for (i = 0; i < 32; i++) {
+		x = dma_xfer(i * 4 * KIB, i * 4 * KIB, 4 * KIB,
+			     MICMEM_DIR_TO_CARD, MICMEM_CHAN_0);
+		ASSERT_OK(dma_submit(d.fd, card, &x, 1, 0, &t[i]));
+	}
+	ASSERT_OK(micsim_knob_set("card0", "stall", "0"));
+	for (i = 0; i < 32; i++) {
+		struct micmem_wait w;
+
+		ASSERT_OK(dma_wait_ms(d.fd, t[i], 20000, &w));
+		EXPECT_EQ(w.error, 0);
+	}
+	take("card0", card, &after);
+	diff(&c);
+	extra = c.status_intr - 3;
+	TH_LOG("32 batches in flight: %lld interrupting STATUS, %llu interrupts, %llu DHPR writes",
+	       c.status_intr, c.irq[0], c.dhpr[0]);
+	EXPECT_GE(extra, 0);
+	EXPECT_LE(extra, 1);
+	EXPECT_EQ(c.memcopy, 32);
+	EXPECT_EQ(c.status, 64 + 2 * extra);
+	EXPECT_EQ(c.dhpr[0], 32 + extra);
+	EXPECT_EQ(c.dhpr[1], 0);
+	EXPECT_GE(c.irq[0], 1);
+	EXPECT_LE(c.irq[0], c.status_intr);
+	EXPECT_EQ(c.irq[1], 0);
+	EXPECT_EQ(c.sice0, c.irq[0]);
+	EXPECT_EQ(c.siac0, c.irq[0]);
+	EXPECT_EQ(c.writes, c.dhpr[0] + 2 * c.irq[0]);
+	EXPECT_EQ(c.reads, 0);
+	EXPECT_EQ(c.errata, 0);
+	EXPECT_EQ(c.drv_batches[0], 32);
+	EXPECT_EQ(c.drv_desc[0], 32 * 3 + 2 * extra);
+	dma_fd_close(&d);
+}
+
+/* A lone batch, one after the other: one interrupt each, as before. */
+TEST(a_lone_batch_interrupts_at_once)
+{
+	int card = sim_card_nr("card1");
+	struct micmem_xfer x;
+	struct dma_fd d;
+	struct cost c;
+	int i, ch;
+
+	ASSERT_OK(dma_fd_open(&d, 4 * MIB));
+	ASSERT_OK(dma_attach(d.fd, card));
+	health_off();
+	for (ch = 0; ch < 2; ch++) {
+		take("card1", card, &before);
+		for (i = 0; i < 20; i++) {
+			x = dma_xfer(0, 0, 4 * KIB, MICMEM_DIR_FROM_CARD, ch);
+			ASSERT_OK(dma_run(d.fd, card, &x, 1));
+		}
+		take("card1", card, &after);
+		diff(&c);
+		EXPECT_EQ(c.irq[ch], 20);
+		EXPECT_EQ(c.irq[!ch], 0);
+		EXPECT_EQ(c.status_intr, 20);
+		EXPECT_EQ(c.dhpr[ch], 20);
+		EXPECT_EQ(c.writes, 20 + 2 * 20);
+		EXPECT_EQ(c.reads, 0);
+	}
+	dma_fd_close(&d);
+}
+
 TEST_MAIN()

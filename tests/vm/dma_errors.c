@@ -503,8 +503,14 @@ TEST(wait_argument_errors)
 	memset(&w, 0, sizeof(w));
 	w.flags = MICMEM_WAIT_ANY;
 	EXPECT_ERRNO(ioctl(d.fd, MICMEM_IOC_WAIT, &w), ENOENT);
-	w.flags = 2;
+	w.flags = 4;
 	EXPECT_ERRNO(ioctl(d.fd, MICMEM_IOC_WAIT, &w), EINVAL);
+	w.flags = MICMEM_WAIT_POLL | MICMEM_WAIT_ANY | 0x80000000U;
+	EXPECT_ERRNO(ioctl(d.fd, MICMEM_IOC_WAIT, &w), EINVAL);
+	w.flags = MICMEM_WAIT_POLL;
+	w.reserved[1] = 1;
+	EXPECT_ERRNO(ioctl(d.fd, MICMEM_IOC_WAIT, &w), EINVAL);
+	w.reserved[1] = 0;
 	w.flags = 0;
 	w.reserved[0] = 1;
 	EXPECT_ERRNO(ioctl(d.fd, MICMEM_IOC_WAIT, &w), EINVAL);

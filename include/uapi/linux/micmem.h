@@ -60,6 +60,7 @@
 #define MICMEM_FEAT_DMA			(1ULL << 2) /* ATTACH/SUBMIT/WAIT */
 #define MICMEM_FEAT_DUAL_CHANNEL	(1ULL << 3) /* MICMEM_CHAN_AUTO stripes */
 #define MICMEM_FEAT_POLL		(1ULL << 4) /* poll() reports completions */
+#define MICMEM_FEAT_WAIT_POLL		(1ULL << 5) /* MICMEM_WAIT_POLL */
 
 /**
  * struct micmem_query - MICMEM_IOC_QUERY: what this driver offers
@@ -221,7 +222,14 @@ struct micmem_submit {
 
 /* Wait flags */
 #define MICMEM_WAIT_ANY			(1U << 0) /* any ticket of the fd */
-#define MICMEM_WAIT_VALID_FLAGS		MICMEM_WAIT_ANY
+/*
+ * Spin (bounded by the module parameter wait_poll_us, 50 us by default)
+ * watching for the completion before sleeping; for small transfers whose
+ * round trip is shorter than a sleep and a wake-up.  Needs
+ * MICMEM_FEAT_WAIT_POLL.
+ */
+#define MICMEM_WAIT_POLL		(1U << 1)
+#define MICMEM_WAIT_VALID_FLAGS		(MICMEM_WAIT_ANY | MICMEM_WAIT_POLL)
 
 /* micmem_wait.error_class */
 #define MICMEM_ERR_NONE			0
