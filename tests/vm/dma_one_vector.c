@@ -377,12 +377,22 @@ TEST(stream_of_batches_interrupts_stay_bounded)
 	EXPECT_GE(c.irq[0], 1);
 	EXPECT_LE(c.irq[0], 64);
 	EXPECT_EQ(c.irq[1] + c.irq[2], 0);
-	EXPECT_EQ(c.dhpr[0], 32);
-	EXPECT_EQ(c.dhpr[1], 32);
+	/*
+	 * One doorbell per batch, and one more per interrupting STATUS pair
+	 * the driver appended behind batches that coalescing left without
+	 * an interrupt (doc/design.md, "Interrupt coalescing"): how many
+	 * depends on how far the engine got: at most one per channel for
+	 * each interrupt, and one for a hang check that found a channel
+	 * busy.  Nothing else is written but the re-arm.
+	 */
+	EXPECT_GE(c.dhpr[0], 32);
+	EXPECT_GE(c.dhpr[1], 32);
+	EXPECT_LE(c.dhpr[0] - 32, c.irq[0] + 1);
+	EXPECT_LE(c.dhpr[1] - 32, c.irq[0] + 1);
 	EXPECT_EQ(c.reads, c.irq[0]);
 	EXPECT_EQ(c.sicr0_writes, c.irq[0]);
 	EXPECT_EQ(c.sice0_writes, c.irq[0]);
-	EXPECT_EQ(c.writes, 64 + 2 * c.irq[0]);
+	EXPECT_EQ(c.writes, c.dhpr[0] + c.dhpr[1] + 2 * c.irq[0]);
 	EXPECT_EQ(micsim_peek(name, SICR0), 0);
 	EXPECT_EQ(knob(name, "interrupt_storms"), 0);
 	dma_fd_close(&d);
