@@ -50,6 +50,7 @@ static const struct {
 	{ MICMEM_FEAT_DMA, "dma" },
 	{ MICMEM_FEAT_DUAL_CHANNEL, "dual_channel" },
 	{ MICMEM_FEAT_POLL, "poll" },
+	{ MICMEM_FEAT_WAIT_POLL, "wait_poll" },
 };
 
 #define NR_FEATURES	(sizeof(features) / sizeof(features[0]))

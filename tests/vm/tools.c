@@ -74,7 +74,7 @@ TEST(info_shows_driver_and_every_card)
 	EXPECT_TRUE(has(r.out, str("library       libmicmem %s\n",
 				   micmem_lib_version())));
 	EXPECT_TRUE(has(r.out, str("driver API    %d\n", MICMEM_API_VERSION)));
-	EXPECT_TRUE(has(r.out, "features      pool pool_pmd dma dual_channel poll\n"));
+	EXPECT_TRUE(has(r.out, "features      pool pool_pmd dma dual_channel poll wait_poll\n"));
 	EXPECT_TRUE(has(r.out, "cards         2\n"));
 	EXPECT_TRUE(has(r.out, str("\nmic%d (sim x100 ", c0)));
 	EXPECT_TRUE(has(r.out, str("\nmic%d (sim x100 ", c1)));
@@ -106,7 +106,7 @@ TEST(info_json_counts_what_the_driver_counts)
 
 	RUN(INFO, "--json", str("mic%d", c0));
 	ASSERT_EQ(r.status, 0);
-	EXPECT_TRUE(has(r.out, "\"features\": [\"pool\", \"pool_pmd\", \"dma\", \"dual_channel\", \"poll\"]"));
+	EXPECT_TRUE(has(r.out, "\"features\": [\"pool\", \"pool_pmd\", \"dma\", \"dual_channel\", \"poll\", \"wait_poll\"]"));
 	EXPECT_TRUE(has(r.out, "\"num_cards\": 2}"));
 	EXPECT_EQ(count(r.out, "\"card\": "), 1);
 	EXPECT_TRUE(has(r.out, str("\"card\": %d, \"name\": \"mic%d\", \"state\": \"ready\"",
