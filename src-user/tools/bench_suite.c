@@ -716,6 +716,20 @@ static int submit_rep(unsigned int n, bool held, double *ns)
 
 /* ---- the rows ---- */
 
+/* Why a submit-cost row cannot be measured, or NULL when it can. */
+static const char *submit_row_na(bool held_ok)
+{
+	if (!held_ok)
+		return "no sim stall knob";
+#ifdef HAVE_LIBURING
+	if (!ring_ok)
+		return "io_uring_queue_init failed";
+	return NULL;
+#else
+	return "built without liburing";
+#endif
+}
+
 static int bench_targets(void)
 {
 	double v[MAX_REPS], p[MAX_REPS], cv[MAX_REPS];
@@ -761,14 +775,7 @@ static int bench_targets(void)
 		snprintf(f->peer_label, sizeof(f->peer_label),
 			 "io_uring NOP per entry");
 		f->target = "<= 1";
-#ifdef HAVE_LIBURING
-		if (!ring_ok)
-			f->na = "io_uring_queue_init failed";
-#else
-		f->na = "built without liburing";
-#endif
-		if (!held_ok)
-			f->na = "no sim stall knob";
+		f->na = submit_row_na(held_ok);
 		if (!f->na) {
 			double w;
 
@@ -945,14 +952,7 @@ static int bench_batches(void)
 		f->size = n;
 		snprintf(f->peer_label, sizeof(f->peer_label),
 			 "io_uring NOP per entry, batch %u", n);
-#ifdef HAVE_LIBURING
-		if (!ring_ok)
-			f->na = "io_uring_queue_init failed";
-#else
-		f->na = "built without liburing";
-#endif
-		if (!held_ok)
-			f->na = "no sim stall knob";
+		f->na = submit_row_na(held_ok);
 		if (!f->na) {
 			if (submit_rep(n, true, &t))
 				return EXIT_FAILED;
