@@ -147,12 +147,17 @@ TEST(commands_refused_with_errno)
 
 TEST(commands_refused_in_busy_states)
 {
+	int i;
+
 	fast_params();
 	card_to_ready(0);
 
 	/* booting: the image hangs, so the card stays there */
 	set_knob(0, "fail_boot", "1");
 	card_boot(0, CARD_IMAGE);
+	/* the bootstrap takes the knob when it runs the image: wait for it */
+	for (i = 0; i < 500 && knob(0, "injected_fail_boot") < 1; i++)
+		usleep(10000);
 	EXPECT_STREQ(card_attr(0, "state"), "booting");
 	EXPECT_EQ(card_state_cmd(0, "boot:elf:" CARD_IMAGE), -EBUSY);
 	EXPECT_EQ(card_state_cmd(0, "reset"), -EBUSY);
