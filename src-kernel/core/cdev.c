@@ -29,15 +29,8 @@ static int micmem_open(struct inode *inode, struct file *file)
 	ret = micmem_dma_open(ctx);
 	if (ret)
 		goto err_free_ctx;
-
-	/* Last: it gives the file its mapping, nothing may fail after it. */
-	ret = micmem_pool_open(file);
-	if (ret)
-		goto err_dma;
 	return 0;
 
-err_dma:
-	micmem_dma_release(ctx);
 err_free_ctx:
 	mutex_destroy(&ctx->lock);
 	kfree(ctx);
@@ -49,7 +42,7 @@ static int micmem_release(struct inode *inode, struct file *file)
 	struct micmem_ctx *ctx = file->private_data;
 
 	micmem_dma_release(ctx);
-	micmem_pool_release(file, ctx);
+	micmem_pool_release(ctx);
 	mutex_destroy(&ctx->lock);
 	kfree(ctx);
 	return 0;

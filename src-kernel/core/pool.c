@@ -1,42 +1,48 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The zero-copy pool of one /dev/mic/ctrl file: allocation, accounting,
- * the pool ioctls and the private inode of its mappings (the mappings
- * themselves are in pool_map.c).
+ * The zero-copy pool of one /dev/mic/ctrl file: its memory, accounting
+ * and ioctls (the mappings are in pool_map.c).
  *
- * The chunks are 2 MiB compound pages of the page allocator (order 9),
- * zeroed, charged to the caller's memcg and RLIMIT_MEMLOCK, in no page
- * cache and on no LRU list.  The pool holds one reference to each; every
- * page table entry that maps one (pool_map.c) and every pin of one
- * (pin_user_pages(), get_user_pages()) holds its own, so a chunk goes
- * back to the allocator when the last of them is dropped, which may be
- * after the pool is gone.  With pool_pmd=0 a chunk is 512 separate pages
- * (still physically contiguous), which the fault path maps one by one.
+ * The pool is a file of a private tmpfs mount with huge pages (as i915's
+ * gemfs): one file per pool, never linked, never reachable by a path, its
+ * 2 MiB chunks allocated and zeroed at POOL_CREATE, each one PMD-sized
+ * folio of the file's page cache.  Mappings are of that file (pool_map.c),
+ * so for the rest of the kernel pool memory is shmem memory: every path
+ * that pins user pages takes it, io_uring's fixed buffers on 6.1 included
+ * (they accept no other file-backed memory there).
  *
- * Each open file gets an inode of a private pseudo filesystem as its
- * f_mapping, so that the file's VMAs are linked into a tree of their own
- * (not the device node's, shared by every user) and so that what the core
- * asks of the mapping is answered by us: writeback (none, so no write
- * notification and no dirty tracking, see pool_map.c) and the size
- * (i_size: the fault path maps no PMD across it, see
- * micmem_pool_open()).
+ * What keeps the page user space sees the page the engine uses, for as
+ * long as the pool lives (doc/design.md, "The pool"):
+ *  - the pool holds a reference on every chunk, so no chunk is freed,
+ *    split (split_huge_page() refuses extra references) or migrated
+ *    (migration cannot freeze the reference count);
+ *  - the mapping is unevictable, so reclaim never swaps a chunk out of
+ *    the page cache, and its gfp mask is not movable;
+ *  - the inode is append-only (S_APPEND): vfs_fallocate() refuses
+ *    MADV_REMOVE and hole punching with -EPERM, ftruncate() and an open
+ *    for plain write through /proc/PID/map_files with -EPERM, so no range
+ *    of the file can be dropped and refaulted as a new page.
+ * When the pool goes (the last of: its fd, its attachments, batches in
+ * flight), the chunks become ordinary evictable tmpfs memory of a file that
+ * lives on only while a mapping or a pin still holds it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/fs.h>
-#include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/module.h>
 #include <linux/mount.h>
 #include <linux/pagemap.h>
-#include <linux/pseudo_fs.h>
+#include <linux/pagevec.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/user.h>
 #include <linux/seq_file.h>
+#include <linux/shmem_fs.h>
 #include <linux/slab.h>
+#include <linux/swap.h>
 #include <linux/uaccess.h>
 
 #include "../include/micmem_compat.h"
@@ -47,25 +53,16 @@ static unsigned int pool_max_mb = 4096;
 module_param(pool_max_mb, uint, 0644);
 MODULE_PARM_DESC(pool_max_mb, "largest pool per fd in MiB (default 4096)");
 
-#define MICMEM_POOL_MAGIC	0x6d69636d	/* "micm" */
-
-/* Pseudo filesystem holding one inode per open file; see top. */
+/*
+ * The private tmpfs mount every pool file lives in: huge=always, so tmpfs
+ * tries a PMD-sized folio for every 2 MiB of the file; a kernel mount, so
+ * no size limit applies but the pool's own.  NULL when the kernel cannot
+ * give huge tmpfs pages (no THP): then no pool can be created.
+ */
 static struct vfsmount *micmem_pool_mnt;
 
-static int micmem_pool_init_fs_context(struct fs_context *fc)
-{
-	return init_pseudo(fc, MICMEM_POOL_MAGIC) ? 0 : -ENOMEM;
-}
-
-/*
- * Not registered and without .owner: only kern_mount() sees it, and an
- * owner would make the mount pin this module forever.
- */
-static struct file_system_type micmem_pool_fs_type = {
-	.name		 = "micmem_pool",
-	.init_fs_context = micmem_pool_init_fs_context,
-	.kill_sb	 = kill_anon_super,
-};
+/* How often one chunk's allocation may fall back to 4 KiB pages. */
+#define MICMEM_POOL_CHUNK_TRIES	4
 
 u64 micmem_pool_max_bytes(void)
 {
@@ -74,11 +71,8 @@ u64 micmem_pool_max_bytes(void)
 
 u64 micmem_pool_features(void)
 {
-	u64 f = MICMEM_FEAT_POOL;
-
-	if (micmem_pool_pmd_enabled())
-		f |= MICMEM_FEAT_POOL_PMD;
-	return f;
+	/* Every chunk is a PMD-sized folio, mapped with one PMD. */
+	return micmem_pool_mnt ? MICMEM_FEAT_POOL | MICMEM_FEAT_POOL_PMD : 0;
 }
 
 struct micmem_pool *micmem_pool_get(struct micmem_pool *pool)
@@ -127,42 +121,103 @@ static void micmem_pool_uncharge(struct micmem_pool *pool)
 }
 
 /*
- * Drops the pool's reference to each page of the first @n chunks, then the
- * chunk array.  put_page(), not __free_pages(): a mapping or a pin may
- * hold its own reference (doc/pool.md); the page then lives on until
- * that reference is dropped.
+ * Drops the pool's hold on the first @n chunks: they become evictable
+ * again (the memlock charge ends with the pool, so must the lock), then
+ * the pool's references go.  A mapping or a pin that outlives the pool
+ * keeps its pages as ordinary tmpfs memory.
  */
 static void micmem_pool_free_chunks(struct micmem_pool *pool, unsigned int n)
 {
-	unsigned int i;
+	struct folio_batch fbatch;
+	unsigned int i, j;
 
-	while (n--) {
-		if (pool->map_mode == MICMEM_MAP_PMD) {
-			put_page(pool->chunks[n]);
+	mapping_clear_unevictable(pool->file->f_mapping);
+	folio_batch_init(&fbatch);
+	for (i = 0; i < n; i++) {
+		/* folio_batch_add() returns the room left */
+		if (folio_batch_add(&fbatch, page_folio(pool->chunks[i])) &&
+		    i + 1 < n)
 			continue;
-		}
-		for (i = 0; i < MICMEM_CHUNK_PAGES; i++)
-			put_page(pool->chunks[n] + i);
+		check_move_unevictable_folios(&fbatch);
+		for (j = 0; j < folio_batch_count(&fbatch); j++)
+			folio_put(fbatch.folios[j]);
+		folio_batch_init(&fbatch);
 	}
 	kvfree(pool->chunks);
 }
 
 /*
- * One chunk: a PMD-sized compound page, which the fault path maps with one
- * PMD, or for MICMEM_MAP_PTE the same memory as 512 order-0 pages, which
- * it can only map with PTEs.
+ * Whether @page heads a folio that is one whole chunk: what the engine
+ * (one bus address per chunk) and the PMD mapping both need.
  */
-static struct page *micmem_pool_alloc_chunk(struct micmem_pool *pool,
-					    gfp_t gfp)
+static bool micmem_pool_page_is_chunk(struct page *page)
 {
-	struct page *page;
+	struct folio *folio = page_folio(page);
 
-	if (pool->map_mode == MICMEM_MAP_PMD)
-		return alloc_pages(gfp | __GFP_COMP, MICMEM_CHUNK_ORDER);
-	page = alloc_pages(gfp, MICMEM_CHUNK_ORDER);
-	if (page)
-		split_page(page, MICMEM_CHUNK_ORDER);
-	return page;
+	return &folio->page == page &&
+	       folio_nr_pages(folio) == MICMEM_CHUNK_PAGES;
+}
+
+/*
+ * Chunk @i: the folio at its offset in the file, allocated and zeroed by
+ * tmpfs, with a reference for the pool.  tmpfs tries a 2 MiB folio without
+ * reclaim or compaction (vma_thp_gfp_mask() of no VMA) and falls back to a
+ * 4 KiB page when none is free.  Then the page is dropped from the file
+ * again and one 2 MiB allocation with reclaim and compaction is made and
+ * freed at once, leaving a free 2 MiB block (on this CPU's lists) for
+ * tmpfs's next try.  A few tries, then -ENOMEM: a pool never holds a
+ * chunk that is not one contiguous 2 MiB folio.
+ */
+static int micmem_pool_fill_chunk(struct micmem_pool *pool, unsigned int i)
+{
+	const gfp_t gfp = GFP_HIGHUSER | __GFP_NOWARN | __GFP_RETRY_MAYFAIL;
+	struct address_space *mapping = pool->file->f_mapping;
+	loff_t start = (loff_t)i << MICMEM_CHUNK_SHIFT;
+	struct page *page, *block;
+	unsigned int try;
+
+	for (try = 1; ; try++) {
+		page = shmem_read_mapping_page_gfp(mapping,
+						   (pgoff_t)i << MICMEM_CHUNK_ORDER,
+						   gfp);
+		if (IS_ERR(page))
+			return PTR_ERR(page);
+		if (micmem_pool_page_is_chunk(page)) {
+			pool->chunks[i] = page;
+			return 0;
+		}
+		put_page(page);
+		shmem_truncate_range(file_inode(pool->file), start,
+				     start + MICMEM_CHUNK_SIZE - 1);
+		if (try == MICMEM_POOL_CHUNK_TRIES)
+			break;
+		block = alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_COMP |
+				    __GFP_NOWARN | __GFP_RETRY_MAYFAIL,
+				    MICMEM_CHUNK_ORDER);
+		if (!block)
+			break;
+		__free_pages(block, MICMEM_CHUNK_ORDER);
+	}
+	return -ENOMEM;
+}
+
+/*
+ * The pool's file: see top for what each setting guards against.
+ * VM_NORESERVE: tmpfs charges the commit limit page by page as the
+ * chunks are allocated, not the whole size up front.
+ */
+static struct file *micmem_pool_file(u64 size)
+{
+	struct file *file;
+
+	file = shmem_file_setup_with_mnt(micmem_pool_mnt, "micmem_pool", size,
+					 VM_NORESERVE);
+	if (IS_ERR(file))
+		return file;
+	mapping_set_gfp_mask(file->f_mapping, GFP_HIGHUSER);
+	mapping_set_unevictable(file->f_mapping);
+	inode_set_flags(file_inode(file), S_APPEND, S_APPEND);
+	return file;
 }
 
 static void micmem_pool_release_ref(struct kref *ref)
@@ -170,25 +225,19 @@ static void micmem_pool_release_ref(struct kref *ref)
 	struct micmem_pool *pool = container_of(ref, struct micmem_pool, ref);
 
 	micmem_pool_free_chunks(pool, pool->nr_chunks);
+	fput(pool->file);
 	micmem_pool_uncharge(pool);
 	kfree(pool);
 }
 
 void micmem_pool_put(struct micmem_pool *pool)
 {
+	might_sleep();
 	kref_put(&pool->ref, micmem_pool_release_ref);
 }
 
 static struct micmem_pool *micmem_pool_alloc(u64 size)
 {
-	/*
-	 * Zeroed so no stale kernel data reaches user space; no warning on
-	 * failure (the caller gets -ENOMEM); charged to the caller's memcg.
-	 * Not __GFP_MOVABLE: the pages come from neither ZONE_MOVABLE nor
-	 * CMA, so pin_user_pages(FOLL_LONGTERM) takes them where they are.
-	 */
-	const gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN |
-			  __GFP_RETRY_MAYFAIL;
 	struct micmem_pool *pool;
 	unsigned int i;
 	int ret;
@@ -199,8 +248,6 @@ static struct micmem_pool *micmem_pool_alloc(u64 size)
 	kref_init(&pool->ref);
 	pool->size = size;
 	pool->nr_chunks = size >> MICMEM_CHUNK_SHIFT;
-	pool->map_mode = micmem_pool_pmd_enabled() ? MICMEM_MAP_PMD :
-						     MICMEM_MAP_PTE;
 
 	ret = micmem_pool_charge(pool, size >> PAGE_SHIFT);
 	if (ret)
@@ -213,17 +260,22 @@ static struct micmem_pool *micmem_pool_alloc(u64 size)
 		goto err_uncharge;
 	}
 
+	pool->file = micmem_pool_file(size);
+	if (IS_ERR(pool->file)) {
+		ret = PTR_ERR(pool->file);
+		goto err_free_array;
+	}
+
 	for (i = 0; i < pool->nr_chunks; i++) {
 		/* Large pools take a while: let the caller be killed. */
 		if (fatal_signal_pending(current)) {
 			ret = -EINTR;
 			goto err_free_chunks;
 		}
-		pool->chunks[i] = micmem_pool_alloc_chunk(pool, gfp);
-		if (!pool->chunks[i]) {
-			pr_info_ratelimited("pool of %llu MiB: out of memory after %u of %u chunks of 2 MiB\n",
-					    size >> 20, i, pool->nr_chunks);
-			ret = -ENOMEM;
+		ret = micmem_pool_fill_chunk(pool, i);
+		if (ret) {
+			pr_info_ratelimited("pool of %llu MiB: no 2 MiB page after %u of %u chunks (%d)\n",
+					    size >> 20, i, pool->nr_chunks, ret);
 			goto err_free_chunks;
 		}
 		cond_resched();
@@ -232,6 +284,10 @@ static struct micmem_pool *micmem_pool_alloc(u64 size)
 
 err_free_chunks:
 	micmem_pool_free_chunks(pool, i);
+	fput(pool->file);
+	goto err_uncharge;
+err_free_array:
+	kvfree(pool->chunks);
 err_uncharge:
 	micmem_pool_uncharge(pool);
 err_free_pool:
@@ -253,6 +309,8 @@ long micmem_pool_ioctl_create(struct micmem_ctx *ctx, void __user *arg)
 		return -EINVAL;
 	if (!pc.size || !IS_ALIGNED(pc.size, MICMEM_CHUNK_SIZE))
 		return -EINVAL;
+	if (!micmem_pool_mnt)
+		return -EOPNOTSUPP;
 	max = micmem_pool_max_bytes();
 	if (pc.size > max) {
 		pr_info_ratelimited("pool of %llu MiB refused: over pool_max_mb=%llu (module parameter)\n",
@@ -293,13 +351,12 @@ long micmem_pool_ioctl_info(struct micmem_ctx *ctx, void __user *arg)
 
 	if (!pool)
 		return -ENXIO;
+	/* faults and pte_faults stay 0: tmpfs serves the faults now. */
 	memset(&pi, 0, sizeof(pi));
 	pi.size = pool->size;
 	pi.chunk_size = MICMEM_CHUNK_SIZE;
 	pi.nr_chunks = pool->nr_chunks;
-	pi.map_mode = pool->map_mode;
-	pi.faults = atomic64_read(&pool->faults);
-	pi.pte_faults = atomic64_read(&pool->pte_faults);
+	pi.map_mode = MICMEM_MAP_PMD;
 	if (copy_to_user(arg, &pi, sizeof(pi)))
 		return -EFAULT;
 	return 0;
@@ -315,56 +372,47 @@ void micmem_pool_show_fdinfo(struct seq_file *m, struct micmem_ctx *ctx)
 	}
 	seq_printf(m, "pool_bytes:\t%llu\n", pool->size);
 	seq_printf(m, "pool_chunks:\t%u\n", pool->nr_chunks);
-	seq_printf(m, "pool_map:\t%s\n",
-		   pool->map_mode == MICMEM_MAP_PMD ? "pmd" : "pte");
-	seq_printf(m, "pool_faults:\t%llu\n",
-		   (u64)atomic64_read(&pool->faults));
-	seq_printf(m, "pool_pte_faults:\t%llu\n",
-		   (u64)atomic64_read(&pool->pte_faults));
+	seq_puts(m, "pool_map:\tpmd\n");
 }
 
 /*
- * Give the file a mapping of its own (see top).  It must be done at open:
- * mmap links VMAs into file->f_mapping, so it can never change once the
- * file may be mapped.
+ * The fd's last reference: mappings of the pool hold the pool's file, not
+ * this one, so this comes at the last close() even while the pool is
+ * mapped; the mappings keep their pages (see top).
  */
-int micmem_pool_open(struct file *file)
-{
-	struct inode *inode;
-
-	inode = alloc_anon_inode(micmem_pool_mnt->mnt_sb);
-	if (IS_ERR(inode))
-		return PTR_ERR(inode);
-	/*
-	 * The largest size, not 0: finish_fault() maps a folio that reaches
-	 * past i_size of the mapping's host with one PTE, never a PMD (for
-	 * SIGBUS past the end of a file; Debian's 6.12 has it).  mmap and
-	 * .fault check the pool's own bounds.
-	 */
-	i_size_write(inode, MAX_LFS_FILESIZE);
-	file->f_mapping = inode->i_mapping;
-	file->f_wb_err = filemap_sample_wb_err(file->f_mapping);
-	return 0;
-}
-
-/*
- * The file is released only after its last VMA is gone (each VMA holds a
- * file reference), so nothing is linked into the inode's mapping now.
- */
-void micmem_pool_release(struct file *file, struct micmem_ctx *ctx)
+void micmem_pool_release(struct micmem_ctx *ctx)
 {
 	if (ctx->pool)
 		micmem_pool_put(ctx->pool);
-	iput(file->f_mapping->host);
 }
 
+/*
+ * A kernel mount of tmpfs with huge pages, as i915's gemfs.  tmpfs is
+ * built in, so get_fs_type() takes no module reference to give back.
+ * Without transparent huge pages tmpfs refuses "huge=always": the module
+ * loads, and POOL_CREATE fails with -EOPNOTSUPP.
+ */
 int micmem_pool_init(void)
 {
-	micmem_pool_mnt = kern_mount(&micmem_pool_fs_type);
-	return PTR_ERR_OR_ZERO(micmem_pool_mnt);
+	struct file_system_type *type;
+	struct vfsmount *mnt;
+	char opts[] = "huge=always";
+
+	type = get_fs_type("tmpfs");
+	if (!type)
+		return -ENODEV;
+	mnt = vfs_kern_mount(type, SB_KERNMOUNT, type->name, opts);
+	if (IS_ERR(mnt)) {
+		pr_info("no pool: tmpfs gives no 2 MiB pages here (%ld)\n",
+			PTR_ERR(mnt));
+		return 0;
+	}
+	micmem_pool_mnt = mnt;
+	return 0;
 }
 
 void micmem_pool_exit(void)
 {
-	kern_unmount(micmem_pool_mnt);
+	if (micmem_pool_mnt)
+		kern_unmount(micmem_pool_mnt);
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The zero-copy pool: one per file of /dev/mic/ctrl, made of zeroed 2 MiB
- * compound pages, mapped into user space with PMD entries and named by
- * offset in DMA descriptors.  doc/pool.md describes the behaviour user
+ * folios of a private tmpfs file, mapped into user space with PMD entries
+ * and named by offset in DMA descriptors.  doc/pool.md describes what user
  * space sees; doc/design.md why it is built this way.
  */
 #ifndef _MICMEM_POOL_H
@@ -22,28 +22,26 @@ struct seq_file;
 #define MICMEM_CHUNK_PAGES	(MICMEM_CHUNK_SIZE >> PAGE_SHIFT)
 
 /*
- * struct micmem_pool - the pages behind one fd's mapping
+ * struct micmem_pool - the memory behind one fd's mappings
  *
  * Reference counted: the fd (micmem_ctx.pool) holds one reference, every
- * VMA one (vm_ops open/close, so split and moved VMAs count too), every
- * in-flight DMA batch one.  The pages are freed on the last put.  All
- * fields except the counters are set before the pool is published and
- * never change, so readers need no lock.
+ * attachment to a card one (and through it every batch in flight).  The
+ * last put ends the pool (pool.c says what stays of its memory).  All
+ * fields are set before the pool is published and never change, so
+ * readers need no lock.
  */
 struct micmem_pool {
 	struct kref ref;
 	u64 size;			/* bytes, nr_chunks * MICMEM_CHUNK_SIZE */
 	unsigned int nr_chunks;
-	struct page **chunks;		/* first pages of the zeroed chunks */
-	u32 map_mode;			/* MICMEM_MAP_PMD or MICMEM_MAP_PTE */
+	struct file *file;		/* the private tmpfs file of the chunks */
+	struct page **chunks;		/* head pages of the 2 MiB folios */
 	struct user_struct *user;	/* charged locked_vm, NULL if exempt */
 	unsigned long charged;		/* pages charged to @user */
-	atomic64_t faults;		/* every fault served */
-	atomic64_t pte_faults;		/* those served with 4 KiB entries */
 };
 
 struct micmem_pool *micmem_pool_get(struct micmem_pool *pool);
-/* Any context but NMI: the last put frees the pages without sleeping. */
+/* Process context: the last put may sleep. */
 void micmem_pool_put(struct micmem_pool *pool);
 
 /*
@@ -57,13 +55,12 @@ static inline struct micmem_pool *micmem_ctx_pool(struct micmem_ctx *ctx)
 	return smp_load_acquire(&ctx->pool);
 }
 
-/* Module init/exit: the private filesystem the pool mappings live in. */
+/* Module init/exit: the private tmpfs mount of the pools' files. */
 int micmem_pool_init(void);
 void micmem_pool_exit(void);
 
 /* File hooks, called by cdev.c. */
-int micmem_pool_open(struct file *file);
-void micmem_pool_release(struct file *file, struct micmem_ctx *ctx);
+void micmem_pool_release(struct micmem_ctx *ctx);
 long micmem_pool_ioctl_create(struct micmem_ctx *ctx, void __user *arg);
 long micmem_pool_ioctl_info(struct micmem_ctx *ctx, void __user *arg);
 int micmem_pool_mmap(struct file *file, struct vm_area_struct *vma);
@@ -73,9 +70,6 @@ unsigned long micmem_pool_get_unmapped_area(struct file *file,
 					    unsigned long pgoff,
 					    unsigned long flags);
 void micmem_pool_show_fdinfo(struct seq_file *m, struct micmem_ctx *ctx);
-
-/* pool_map.c: new pools get PMD mappings (the kernel can, pool_pmd=Y). */
-bool micmem_pool_pmd_enabled(void);
 
 /* For MICMEM_IOC_QUERY. */
 u64 micmem_pool_features(void);

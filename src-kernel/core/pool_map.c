@@ -1,23 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The pool's mappings: mmap, the fault handler and the placement of the
- * mapping.  The chunks are mapped as ordinary refcounted pages through
- * the kernel's generic fault path, so everything that pins user memory
- * (O_DIRECT, io_uring, process_vm_readv, /proc/<pid>/mem) works on pool
- * memory; doc/design.md, "The pool", says why this way and not another,
- * doc/pool.md what user space sees.
+ * The pool's mappings: mmap and the placement of the mapping.
  *
- * .fault hands the 4 KiB page at the fault's offset, with a reference, to
- * the core.  The core's finish_fault() maps the whole chunk with one PMD
- * (do_set_pmd()) when the chunk is a PMD-sized compound page, nothing is
- * mapped in those 2 MiB yet, the 2 MiB around the fault lie in the VMA
- * congruent to the pool offset and inside i_size of the private inode
- * (pool.c); otherwise it maps that one page with a PTE.  Either way the
- * fault's reference becomes the entry's, dropped when the entry is
- * zapped.  The pages are in no page cache (->mapping stays
- * NULL) and on no LRU list: reclaim, compaction, migration, khugepaged and
- * splitting never take them, so the page user space sees is always the
- * pool's page the DMA engine reads and writes.
+ * An mmap of /dev/mic/ctrl becomes a mapping of the pool's tmpfs file
+ * (vma_set_file(), then tmpfs's own mmap, as i915 maps a shmem-backed
+ * object for dma-buf): tmpfs's fault path serves it, mapping each chunk,
+ * a PMD-sized folio of the file, with one PMD when the 2 MiB around the
+ * fault lie in the VMA congruent to the pool offset.  To the rest of the
+ * kernel it is shmem memory: O_DIRECT, io_uring fixed buffers (on 6.1
+ * too, whose rule takes shmem and hugetlbfs VMAs only), process_vm_readv,
+ * /proc/PID/mem and long-term pins all work on it.  doc/design.md, "The
+ * pool", says why this way and not another; doc/pool.md what user space
+ * sees; pool.c what keeps user and engine views of the pool one.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -29,99 +23,6 @@
 #include "../include/micmem_compat.h"
 #include "pool.h"
 
-/* Lets an administrator (and the tests) force the 4 KiB fallback. */
-static bool pool_pmd = true;
-module_param(pool_pmd, bool, 0644);
-MODULE_PARM_DESC(pool_pmd,
-		 "map new pools with 2 MiB entries where the kernel can (default Y)");
-
-/*
- * The kernel can map a chunk with one PMD: transparent huge pages built
- * in (do_set_pmd() is a stub otherwise), the CPU has 2 MiB pages, and a
- * PMD covers exactly one chunk.
- */
-static bool micmem_pool_kernel_pmd(void)
-{
-#ifdef CONFIG_TRANSPARENT_HUGEPAGE
-	return has_transparent_hugepage() && PMD_SIZE == MICMEM_CHUNK_SIZE;
-#else
-	return false;
-#endif
-}
-
-bool micmem_pool_pmd_enabled(void)
-{
-	return READ_ONCE(pool_pmd) && micmem_pool_kernel_pmd();
-}
-
-/*
- * Whether finish_fault() will map this fault with a PMD: the conditions
- * do_set_pmd() checks, checked here only to count the fault as one or the
- * other (a racing fault on the same chunk may make the guess wrong; the
- * mapping is right either way).
- */
-static bool micmem_pool_fault_is_pmd(struct micmem_pool *pool,
-				     struct vm_fault *vmf)
-{
-	struct vm_area_struct *vma = vmf->vma;
-	unsigned long haddr = vmf->address & PMD_MASK;
-
-	if (pool->map_mode != MICMEM_MAP_PMD || !pmd_none(*vmf->pmd))
-		return false;
-	if (micmem_vma_pmd_refused(vma))
-		return false;
-	/* thp_vma_suitable_order(): the VMA congruent, 2 MiB inside it */
-	if (!IS_ALIGNED((vma->vm_start >> PAGE_SHIFT) - vma->vm_pgoff,
-			MICMEM_CHUNK_PAGES))
-		return false;
-	return haddr >= vma->vm_start && haddr + PMD_SIZE <= vma->vm_end;
-}
-
-/*
- * The page at the fault's offset, referenced and not locked (the core
- * locks it since VM_FAULT_LOCKED is not returned).  The pool outlives the
- * call: the VMA holds a reference.
- */
-static vm_fault_t micmem_pool_fault(struct vm_fault *vmf)
-{
-	struct micmem_pool *pool = vmf->vma->vm_private_data;
-	pgoff_t chunk = vmf->pgoff >> MICMEM_CHUNK_ORDER;
-	struct page *page;
-
-	if (chunk >= pool->nr_chunks)
-		return VM_FAULT_SIGBUS;
-	page = pool->chunks[chunk] + (vmf->pgoff & (MICMEM_CHUNK_PAGES - 1));
-	get_page(page);
-	vmf->page = page;
-
-	atomic64_inc(&pool->faults);
-	if (!micmem_pool_fault_is_pmd(pool, vmf))
-		atomic64_inc(&pool->pte_faults);
-	return 0;
-}
-
-/* Every VMA holds a pool reference: split and moved VMAs included. */
-static void micmem_pool_vm_open(struct vm_area_struct *vma)
-{
-	micmem_pool_get(vma->vm_private_data);
-}
-
-static void micmem_pool_vm_close(struct vm_area_struct *vma)
-{
-	micmem_pool_put(vma->vm_private_data);
-}
-
-/*
- * No page_mkwrite or pfn_mkwrite: with them the core would write-protect
- * the mapping (vma_wants_writenotify()) and a write to a read-only PMD
- * splits it.  No map_pages: each fault maps what .fault returns.
- */
-static const struct vm_operations_struct micmem_pool_vm_ops = {
-	.open		= micmem_pool_vm_open,
-	.close		= micmem_pool_vm_close,
-	.fault		= micmem_pool_fault,
-};
-
 int micmem_pool_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct micmem_ctx *ctx = file->private_data;
@@ -132,8 +33,8 @@ int micmem_pool_mmap(struct file *file, struct vm_area_struct *vma)
 		return -ENXIO;
 	/*
 	 * VM_MAYSHARE, not VM_SHARED: MAP_SHARED of a read-only fd drops
-	 * VM_SHARED.  A private mapping would be copy-on-write, which pool
-	 * pages cannot be.
+	 * VM_SHARED.  A private mapping would be copy-on-write: a write
+	 * would give user space a page the engine never sees.
 	 */
 	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
@@ -146,13 +47,15 @@ int micmem_pool_mmap(struct file *file, struct vm_area_struct *vma)
 	 * Not copied on fork (MADV_DOFORK opts in), cannot grow (mremap gets
 	 * -EFAULT), not in core dumps.  VM_DONTEXPAND also makes it one of
 	 * the VM_SPECIAL VMAs: never merged, mlock leaves it alone,
-	 * khugepaged skips it.
+	 * khugepaged and MADV_COLLAPSE skip it.
 	 */
 	micmem_vm_flags_set(vma, VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP);
-	vma->vm_ops = &micmem_pool_vm_ops;
-	/* Nothing can fail after this point in mmap_region(). */
-	vma->vm_private_data = micmem_pool_get(pool);
-	return 0;
+	/*
+	 * From here the VMA holds the pool's file instead of this one (the
+	 * core drops the file it got back if tmpfs's mmap fails).
+	 */
+	vma_set_file(vma, pool->file);
+	return call_mmap(pool->file, vma);
 }
 
 /*

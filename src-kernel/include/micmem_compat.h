@@ -67,20 +67,4 @@ micmem_mm_get_unmapped_area(struct file *file, unsigned long addr,
 #endif
 }
 
-/*
- * Whether the fault path refuses to map a PMD-sized folio of a file with a
- * PMD in @vma.  6.12's do_set_pmd() does when THP is disabled for the VMA
- * (MADV_NOHUGEPAGE) or the process (PR_SET_THP_DISABLE), and then maps
- * 4 KiB PTEs; 6.1's maps the PMD regardless.  (6.12 also refuses when
- * the CPU has no 2 MiB pages, which the pool checks itself.)
- */
-static inline bool micmem_vma_pmd_refused(struct vm_area_struct *vma)
-{
-#if MICMEM_KERNEL_AT_LEAST(6, 12) && defined(CONFIG_TRANSPARENT_HUGEPAGE)
-	return vma_thp_disabled(vma, vma->vm_flags);
-#else
-	return false;
-#endif
-}
-
 #endif /* _MICMEM_COMPAT_H */

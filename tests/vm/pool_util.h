@@ -79,6 +79,35 @@ static inline long minor_faults(void)
 	return ru.ru_minflt;
 }
 
+/*
+ * "@key: N kB" of the mapping starting at @addr in /proc/self/smaps, in
+ * KiB; -1 if not found.  ShmemPmdMapped is what the kernel mapped with
+ * PMDs (pool memory is tmpfs memory to the kernel).
+ */
+static inline long long smaps_kb(const void *addr, const char *key)
+{
+	unsigned long start, end;
+	long long v = -1;
+	size_t klen = strlen(key);
+	char line[512];
+	int in = 0;
+	FILE *f = fopen("/proc/self/smaps", "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &start, &end) == 2) {
+			in = start == (uintptr_t)addr;
+		} else if (in && !strncmp(line, key, klen) &&
+			   line[klen] == ':') {
+			v = strtoll(line + klen + 1, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return v;
+}
+
 /* Integer from a sysfs/procfs file; -1 on error. */
 static inline long long read_ll(const char *path)
 {
