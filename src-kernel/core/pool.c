@@ -21,7 +21,9 @@
  *  - the inode is append-only (S_APPEND): vfs_fallocate() refuses
  *    MADV_REMOVE and hole punching with -EPERM, ftruncate() and an open
  *    for plain write through /proc/PID/map_files with -EPERM, so no range
- *    of the file can be dropped and refaulted as a new page.
+ *    of the file can be dropped and refaulted as a new page (a root
+ *    process that can reach the file there needs CAP_LINUX_IMMUTABLE
+ *    besides to clear the flag).
  * When the pool goes (the last of: its fd, its attachments, batches in
  * flight), the chunks become ordinary evictable tmpfs memory of a file that
  * lives on only while a mapping or a pin still holds it.
@@ -216,6 +218,12 @@ static struct file *micmem_pool_file(u64 size)
 		return file;
 	mapping_set_gfp_mask(file->f_mapping, GFP_HIGHUSER);
 	mapping_set_unevictable(file->f_mapping);
+	/*
+	 * As chattr +a would: tmpfs's FS_IOC_SETFLAGS rebuilds i_flags from
+	 * fsflags, so the flag must be in both, and clearing it then needs
+	 * CAP_LINUX_IMMUTABLE.
+	 */
+	SHMEM_I(file_inode(file))->fsflags |= FS_APPEND_FL;
 	inode_set_flags(file_inode(file), S_APPEND, S_APPEND);
 	return file;
 }

@@ -171,8 +171,8 @@ MICMEM_API uint64_t micmem_pool_size(const struct micmem *m);
 /**
  * micmem_pool_info() - the driver's view of the pool
  * @m:		handle
- * @info:	out: size, chunk_size, nr_chunks, map_mode (MICMEM_MAP_PMD or
- *		MICMEM_MAP_PTE), faults, pte_faults
+ * @info:	out: size, chunk_size, nr_chunks, map_mode (MICMEM_MAP_PMD),
+ *		faults and pte_faults (0 since driver API 3)
  *
  * MICMEM_IOC_POOL_INFO.  Returns 0, -EINVAL (NULL argument), or the
  * driver's errno (-ENXIO: no pool yet).

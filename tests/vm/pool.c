@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/falloc.h>
+#include <linux/fs.h>
 #include <signal.h>
 #include <sys/klog.h>
 #include <sys/prctl.h>
@@ -873,9 +874,10 @@ TEST(other_memory_calls)
  */
 TEST(pool_file_refuses_punch_and_truncate)
 {
-	int fd = pool_open(2 * CHUNK), f;
+	int fd = pool_open(2 * CHUNK), f, flags;
 	unsigned char *p;
 	char path[128];
+	pid_t pid;
 
 	ASSERT_OK(fd);
 	p = pool_map(fd, 2 * CHUNK, 0);
@@ -893,6 +895,19 @@ TEST(pool_file_refuses_punch_and_truncate)
 			       0, CHUNK), EPERM);
 	EXPECT_ERRNO(fallocate(f, FALLOC_FL_ZERO_RANGE, 0, CHUNK), EPERM);
 	EXPECT_ERRNO(fallocate(f, FALLOC_FL_COLLAPSE_RANGE, 0, CHUNK), EPERM);
+	/* chattr sees it; clearing it needs CAP_LINUX_IMMUTABLE (a child) */
+	EXPECT_OK(ioctl(f, FS_IOC_GETFLAGS, &flags));
+	EXPECT_TRUE(flags & FS_APPEND_FL);
+	pid = fork();
+	ASSERT_OK(pid);
+	if (pid == 0) {
+		flags &= ~FS_APPEND_FL;
+		_exit(drop_cap(CAP_LINUX_IMMUTABLE) ? 2 :
+		      !ioctl(f, FS_IOC_SETFLAGS, &flags) ? 3 :
+		      errno == EPERM ? 0 : 4);
+	}
+	EXPECT_EQ(wait_child(pid), 0);
+	EXPECT_ERRNO(ftruncate(f, 0), EPERM);
 	close(f);
 	EXPECT_EQ(check(p, 2 * CHUNK, 0, 81), 0);
 	EXPECT_EQ(smaps_kb(p, "ShmemPmdMapped"), 2 * 2048);

@@ -38,8 +38,13 @@
  *     failures; each batch is handed back exactly once; a result that
  *     cannot be copied out leaves the ticket waitable.  SUBMIT writes
  *     bad_xfer and ticket back on every failure past reading its argument.
+ *  3: the pool is a file of a private tmpfs: micmem_pool_info.faults and
+ *     pte_faults are always 0 and map_mode always MICMEM_MAP_PMD;
+ *     MADV_REMOVE of pool memory fails with EPERM; the last close() of
+ *     the fd ends the pool even while it is mapped (the mapping keeps its
+ *     bytes as ordinary memory).
  */
-#define MICMEM_API_VERSION		2
+#define MICMEM_API_VERSION		3
 
 /* Control node, relative to /dev. */
 #define MICMEM_CTRL_NODE		"mic/ctrl"
@@ -106,19 +111,19 @@ struct micmem_pool_create {
 
 /* micmem_pool_info.map_mode */
 #define MICMEM_MAP_PMD			1 /* one 2 MiB entry per chunk */
-#define MICMEM_MAP_PTE			2 /* 4 KiB entries (fallback) */
+#define MICMEM_MAP_PTE			2 /* 4 KiB entries (API 1 and 2 only) */
 
 /**
  * struct micmem_pool_info - MICMEM_IOC_POOL_INFO: the fd's pool
  * @size:		pool size in bytes
  * @chunk_size:		MICMEM_CHUNK_SIZE
  * @nr_chunks:		size / chunk_size
- * @map_mode:		MICMEM_MAP_PMD or MICMEM_MAP_PTE: how the driver maps
- *			the pool.  Even in PMD mode a mapping whose process
- *			or VMA opted out of huge pages (PR_SET_THP_DISABLE,
- *			MADV_NOHUGEPAGE) gets 4 KiB entries.
- * @faults:		page faults served for this pool so far (all mappings)
- * @pte_faults:		those of @faults served with a 4 KiB entry
+ * @map_mode:		MICMEM_MAP_PMD: chunks are mapped with 2 MiB entries
+ *			where the mapping allows (on 6.12 not in a process or
+ *			VMA that opted out of huge pages: PR_SET_THP_DISABLE,
+ *			MADV_NOHUGEPAGE).
+ * @faults:		0 (API 1 and 2: page faults served for the pool)
+ * @pte_faults:		0 (API 1 and 2: those served with a 4 KiB entry)
  * @reserved:		zero
  */
 struct micmem_pool_info {
