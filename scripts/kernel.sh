@@ -147,3 +147,17 @@ vm_find_rt_kdir() {
 		done
 	done | sort -V -r | head -n 1 | cut -d' ' -f2
 }
+
+# Prints the path of each module of the VM's kernel named (relative to its
+# modules directory, without .ko) that is a module and not built in, in
+# the order given; call after vm_find_kernel.
+vm_module_paths() {
+	local m f
+	for m in "$@"; do
+		for f in "$vm_kdir_mods"/kernel/"$m".ko{,.xz} \
+			 "$vm_kdir_mods"/"$m".ko{,.xz}; do
+			[ -f "$f" ] && echo "$f" && break
+		done
+	done
+	return 0
+}

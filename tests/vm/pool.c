@@ -778,29 +778,6 @@ TEST(gup_fast_on_pte_mapping)
 	vmsplice_keeps_page(4096);
 }
 
-/* "VmFlags:" of the mapping starting at @addr in /proc/self/smaps. */
-static int vmflags_of(const void *addr, char *out, size_t len)
-{
-	unsigned long start, end;
-	char line[512];
-	int in = 0, ret = -1;
-	FILE *f = fopen("/proc/self/smaps", "re");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%lx-%lx ", &start, &end) == 2) {
-			in = start == (uintptr_t)addr;
-		} else if (in && !strncmp(line, "VmFlags:", 8)) {
-			snprintf(out, len, "%s", line + 8);
-			ret = 0;
-			break;
-		}
-	}
-	fclose(f);
-	return ret;
-}
-
 /* Shared, not copied on fork, not expandable, not dumped; not PFN map. */
 TEST(vma_flags)
 {
@@ -811,7 +788,7 @@ TEST(vma_flags)
 	ASSERT_OK(fd);
 	p = pool_map(fd, CHUNK, 0);
 	ASSERT_NE(p, MAP_FAILED);
-	ASSERT_OK(vmflags_of(p, flags, sizeof(flags)));
+	ASSERT_OK(smaps_field(p, "VmFlags", flags, sizeof(flags)));
 	TH_LOG("VmFlags:%s", flags);
 	EXPECT_TRUE(strstr(flags, " sh"));
 	EXPECT_FALSE(strstr(flags, " pf"));

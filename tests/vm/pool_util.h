@@ -80,17 +80,16 @@ static inline long minor_faults(void)
 }
 
 /*
- * "@key: N kB" of the mapping starting at @addr in /proc/self/smaps, in
- * KiB; -1 if not found.  ShmemPmdMapped is what the kernel mapped with
- * PMDs (pool memory is tmpfs memory to the kernel).
+ * The text after "@key:" in the block of the mapping starting at @addr in
+ * /proc/self/smaps, into @out; 0, or -1 if there is no such line.
  */
-static inline long long smaps_kb(const void *addr, const char *key)
+static inline int smaps_field(const void *addr, const char *key, char *out,
+			      size_t len)
 {
 	unsigned long start, end;
-	long long v = -1;
 	size_t klen = strlen(key);
 	char line[512];
-	int in = 0;
+	int in = 0, ret = -1;
 	FILE *f = fopen("/proc/self/smaps", "re");
 
 	if (!f)
@@ -100,12 +99,25 @@ static inline long long smaps_kb(const void *addr, const char *key)
 			in = start == (uintptr_t)addr;
 		} else if (in && !strncmp(line, key, klen) &&
 			   line[klen] == ':') {
-			v = strtoll(line + klen + 1, NULL, 10);
+			snprintf(out, len, "%s", line + klen + 1);
+			ret = 0;
 			break;
 		}
 	}
 	fclose(f);
-	return v;
+	return ret;
+}
+
+/*
+ * "@key: N kB" of the mapping starting at @addr in /proc/self/smaps, in
+ * KiB; -1 if not found.  ShmemPmdMapped is what the kernel mapped with
+ * PMDs (pool memory is tmpfs memory to the kernel).
+ */
+static inline long long smaps_kb(const void *addr, const char *key)
+{
+	char v[512];
+
+	return smaps_field(addr, key, v, sizeof(v)) ? -1 : strtoll(v, NULL, 10);
 }
 
 /* Integer from a sysfs/procfs file; -1 on error. */
