@@ -184,29 +184,16 @@ void sim_configfs_exit(void);
 ssize_t sim_cfg_show_u32(struct config_item *item, char *page, size_t off);
 ssize_t sim_cfg_store_u32(struct config_item *item, const char *page,
 			  size_t len, size_t off, u32 min, u32 max);
-#define SIM_CFG_ATTR_U32(_name, _field, _min, _max)			\
-enum { sim_cfg_##_name##_off = offsetof(struct sim_card, _field) };	\
-static ssize_t sim_cfg_##_name##_show(struct config_item *item,	\
-				      char *page)			\
-{									\
-	return sim_cfg_show_u32(item, page, sim_cfg_##_name##_off);	\
-}									\
-static ssize_t sim_cfg_##_name##_store(struct config_item *item,	\
-				       const char *page, size_t len)	\
-{									\
-	return sim_cfg_store_u32(item, page, len,			\
-				 sim_cfg_##_name##_off, _min, _max);	\
-}									\
-CONFIGFS_ATTR(sim_cfg_, _name)
-
 /*
- * The same for an attribute that may change while the card is live (the
+ * The store of an attribute that may change while the card is live (the
  * DMA engine's speed, dma_regs.c): written with WRITE_ONCE() under
  * cfg_lock, read by the models with READ_ONCE().
  */
 ssize_t sim_cfg_store_u32_live(struct config_item *item, const char *page,
 			       size_t len, size_t off, u32 min, u32 max);
-#define SIM_CFG_ATTR_U32_LIVE(_name, _field, _min, _max)		\
+
+/* Both kinds: @_store_fn is sim_cfg_store_u32 or sim_cfg_store_u32_live. */
+#define SIM_CFG_ATTR_U32_WITH(_name, _field, _min, _max, _store_fn)	\
 enum { sim_cfg_##_name##_off = offsetof(struct sim_card, _field) };	\
 static ssize_t sim_cfg_##_name##_show(struct config_item *item,	\
 				      char *page)			\
@@ -216,10 +203,16 @@ static ssize_t sim_cfg_##_name##_show(struct config_item *item,	\
 static ssize_t sim_cfg_##_name##_store(struct config_item *item,	\
 				       const char *page, size_t len)	\
 {									\
-	return sim_cfg_store_u32_live(item, page, len,			\
-				      sim_cfg_##_name##_off, _min, _max); \
+	return _store_fn(item, page, len, sim_cfg_##_name##_off,	\
+			 _min, _max);					\
 }									\
 CONFIGFS_ATTR(sim_cfg_, _name)
+
+#define SIM_CFG_ATTR_U32(_name, _field, _min, _max)			\
+	SIM_CFG_ATTR_U32_WITH(_name, _field, _min, _max, sim_cfg_store_u32)
+#define SIM_CFG_ATTR_U32_LIVE(_name, _field, _min, _max)		\
+	SIM_CFG_ATTR_U32_WITH(_name, _field, _min, _max,		\
+			      sim_cfg_store_u32_live)
 
 /*
  * An option with named values (e.g. "rw", "w1c", "ro"): a u32 @_field

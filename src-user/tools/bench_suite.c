@@ -415,8 +415,8 @@ static int map_touch(enum map_kind kind, uint64_t len, double *ms,
 		if (!ret)
 			ret = micmem_pool_create(m2, len, 0, (void **)&p);
 		if (ret) {
-			tool_err("cannot create a pool of %" PRIu64 " MiB: %s",
-				 len / MIB, strerror(-ret));
+			tool_err("cannot create a pool of %" PRIu64 " MiB: %s%s",
+				 len / MIB, strerror(-ret), tool_pool_hint(ret));
 			if (m2)
 				micmem_close(m2);
 			return ret;
@@ -1282,16 +1282,13 @@ static int reopen(void)
 
 	if (ret) {
 		tool_err("cannot open /dev/%s: %s%s", MICMEM_CTRL_NODE,
-			 strerror(-ret),
-			 ret == -ENOENT ? " (is micmem.ko loaded?)" : "");
+			 strerror(-ret), tool_open_hint(ret));
 		return EXIT_FAILED;
 	}
 	ret = micmem_pool_create(s.m, s.pool_size, 0, (void **)&s.pool);
 	if (ret) {
 		tool_err("cannot create a pool of %" PRIu64 " MiB: %s%s",
-			 s.pool_size >> 20, strerror(-ret),
-			 ret == -E2BIG ? " (over the driver's pool_max_mb)" :
-			 ret == -ENOMEM ? " (RLIMIT_MEMLOCK or memory)" : "");
+			 s.pool_size >> 20, strerror(-ret), tool_pool_hint(ret));
 		return EXIT_FAILED;
 	}
 	ret = micmem_attach(s.m, s.card);

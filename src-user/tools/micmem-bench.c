@@ -379,8 +379,7 @@ static int setup(uint32_t card, bool card_given, bool addr_given)
 	ret = micmem_open(&b.m, 0);
 	if (ret) {
 		tool_err("cannot open /dev/%s: %s%s", MICMEM_CTRL_NODE,
-		    strerror(-ret),
-		    ret == -ENOENT ? " (is micmem.ko loaded?)" : "");
+		    strerror(-ret), tool_open_hint(ret));
 		return EXIT_FAILED;
 	}
 	ret = micmem_query(b.m, &q);
@@ -392,9 +391,7 @@ static int setup(uint32_t card, bool card_given, bool addr_given)
 	ret = micmem_pool_create(b.m, b.pool_size, 0, (void **)&b.pool);
 	if (ret) {
 		tool_err("cannot create a pool of %" PRIu64 " MiB: %s%s",
-		    b.pool_size >> 20, strerror(-ret),
-		    ret == -E2BIG ? " (over the driver's pool_max_mb)" :
-		    ret == -ENOMEM ? " (RLIMIT_MEMLOCK or memory)" : "");
+		    b.pool_size >> 20, strerror(-ret), tool_pool_hint(ret));
 		return EXIT_FAILED;
 	}
 	ret = micmem_attach(b.m, b.card);

@@ -641,8 +641,8 @@ static int setup_dma(struct cp *cp, unsigned char *keep)
 
 	ret = micmem_open(&cp->m, 0);
 	if (ret) {
-		cp_err("cannot open /dev/%s: %s", MICMEM_CTRL_NODE,
-			 strerror(-ret));
+		cp_err("cannot open /dev/%s: %s%s", MICMEM_CTRL_NODE,
+			 strerror(-ret), tool_open_hint(ret));
 		return EXIT_FAILED;
 	}
 	ret = micmem_query(cp->m, &q);
@@ -654,8 +654,7 @@ static int setup_dma(struct cp *cp, unsigned char *keep)
 	ret = micmem_pool_create(cp->m, cp->o.pool, 0, (void **)&cp->pool);
 	if (ret) {
 		cp_err("cannot create a pool of %" PRIu64 " bytes: %s%s",
-			 cp->o.pool, strerror(-ret), ret == -ENOMEM ?
-			 " (RLIMIT_MEMLOCK? try a smaller --pool)" : "");
+			 cp->o.pool, strerror(-ret), tool_pool_hint(ret));
 		return EXIT_FAILED;
 	}
 	ret = micmem_attach(cp->m, cp->card);

@@ -266,7 +266,7 @@ int main(int argc, char **argv)
 	if (ret) {
 		tool_err("cannot open %s: %s%s", node ? node : "/dev/" MICMEM_CTRL_NODE,
 		    strerror(-ret),
-		    ret == -ENOENT && !node ? " (is micmem.ko loaded?)" : "");
+		    node ? "" : tool_open_hint(ret));
 		return EXIT_FAILED;
 	}
 	ret = micmem_query(m, &q);

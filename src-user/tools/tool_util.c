@@ -100,3 +100,22 @@ void tool_json_str(FILE *f, const char *s)
 	}
 	fputc('"', f);
 }
+
+const char *tool_open_hint(int err)
+{
+	return err == -ENOENT ? " (is micmem.ko loaded?)" : "";
+}
+
+const char *tool_pool_hint(int err)
+{
+	switch (err) {
+	case -E2BIG:
+		return " (over the driver's pool_max_mb)";
+	case -ENOMEM:
+		return " (RLIMIT_MEMLOCK, or no free 2 MiB pages)";
+	case -EOPNOTSUPP:
+		return " (the kernel has no 2 MiB tmpfs pages)";
+	default:
+		return "";
+	}
+}

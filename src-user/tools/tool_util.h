@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * tool_util.h - what micctl, micmem-info, micmem-bench and micmem-cp
- * share (tool_util.c): messages, exit codes, card names, sizes with
- * binary suffixes, JSON strings.  Messages are prefixed with
+ * share (tool_util.c): messages and their hints, exit codes, card names,
+ * sizes with binary suffixes, JSON strings.  Messages are prefixed with
  * program_invocation_short_name, the name the tool was run as.
  */
 #ifndef MICMEM_TOOL_UTIL_H
@@ -35,5 +35,13 @@ const char *tool_fmt_bytes(uint64_t bytes, char *buf, size_t len);
 
 /* @s as a JSON string, quotes included. */
 void tool_json_str(FILE *f, const char *s);
+
+/*
+ * What to add to a message about the negative errno @err of opening the
+ * control node, of creating a pool: " (is micmem.ko loaded?)" and the
+ * like, or "" when there is nothing to add.
+ */
+const char *tool_open_hint(int err);
+const char *tool_pool_hint(int err);
 
 #endif /* MICMEM_TOOL_UTIL_H */
