@@ -238,6 +238,20 @@ static int drop_direct(struct cp *cp)
 }
 
 /*
+ * After a pread() or pwrite() that returned @r: 1 to try again (EINTR, or
+ * O_DIRECT refused and dropped), -1 on an error (errno set), 0 when @r
+ * bytes (0: end of file or device) moved.
+ */
+static int io_again(struct cp *cp, ssize_t r)
+{
+	if (r >= 0)
+		return 0;
+	if (refused_direct(cp))
+		return drop_direct(cp) ? -1 : 1;
+	return errno == EINTR ? 1 : -1;
+}
+
+/*
  * Read @n bytes at @off into @buf (room for round_up(@n, IO_ALIGN)).
  * Returns 0, or -1 with errno (0: the file ended early).
  */
@@ -245,6 +259,7 @@ static int file_read(struct cp *cp, void *buf, uint64_t n, uint64_t off)
 {
 	uint64_t got = 0;
 	ssize_t r;
+	int again;
 
 	while (got < n) {
 		bool direct = cp->direct && !(got % IO_ALIGN);
@@ -253,15 +268,11 @@ static int file_read(struct cp *cp, void *buf, uint64_t n, uint64_t off)
 		if (cp->direct && !direct && drop_direct(cp))
 			return -1;
 		r = pread(cp->fd, (char *)buf + got, want, (off_t)(off + got));
-		if (r < 0 && refused_direct(cp)) {
-			if (drop_direct(cp))
-				return -1;
-			continue;
-		}
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
+		again = io_again(cp, r);
+		if (again < 0)
 			return -1;
+		if (again)
+			continue;
 		if (!r) {
 			errno = 0;
 			return -1;
@@ -280,6 +291,7 @@ static int file_write(struct cp *cp, const void *buf, uint64_t n,
 {
 	uint64_t put = 0;
 	ssize_t r;
+	int again;
 
 	/* a piece that is not whole blocks goes through the page cache */
 	if (cp->direct && n % IO_ALIGN && drop_direct(cp))
@@ -288,15 +300,11 @@ static int file_write(struct cp *cp, const void *buf, uint64_t n,
 		*at = off + put;
 		r = pwrite(cp->fd, (const char *)buf + put, n - put,
 			   (off_t)(off + put));
-		if (r < 0 && refused_direct(cp)) {
-			if (drop_direct(cp))
-				return -1;
-			continue;
-		}
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
+		again = io_again(cp, r);
+		if (again < 0)
 			return -1;
+		if (again)
+			continue;
 		if (!r) {
 			errno = ENOSPC;
 			return -1;
