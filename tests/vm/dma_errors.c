@@ -669,6 +669,7 @@ TEST(channel_reset_keeps_the_card_os_bits_of_dcr_and_dcar)
 	ASSERT_GE(dcar, 0);
 	ASSERT_OK(micsim_poke("card0", DCAR(0), dcar | DCAR_IM0));
 
+	tap_defer_restore_file(PARAM_DIR "hang_timeout_ms");
 	ASSERT_OK(param_set("hang_timeout_ms", "300"));
 	ASSERT_OK(micsim_knob_set("card0", "stall", "1"));
 	ASSERT_OK(dma_submit(d.fd, card, &x, 1, 0, &t));
@@ -687,7 +688,6 @@ TEST(channel_reset_keeps_the_card_os_bits_of_dcr_and_dcar)
 
 	ASSERT_OK(micsim_poke("card0", DCR, dcr & ~DCR_CARD_BITS));
 	ASSERT_OK(micsim_poke("card0", DCAR(0), dcar & ~DCAR_IM0));
-	param_set("hang_timeout_ms", "5000");
 	dma_fd_close(&d);
 }
 
@@ -716,6 +716,7 @@ TEST(error_recovery_escalates_when_the_channel_does_not_move)
 				    MICMEM_DIR_TO_CARD, 0);
 	errs = chan_stat(card, 0, "errors");
 	inj = micsim_knob_get("card0", "injected_fail");
+	tap_defer_restore_file(PARAM_DIR "hang_timeout_ms");
 	ASSERT_OK(param_set("hang_timeout_ms", "300"));
 	ASSERT_OK(micsim_poke("card0", DCHERRMSK(0), 0xffffffffu));
 	/* the second transfer of the batch fails */
@@ -743,7 +744,6 @@ TEST(error_recovery_escalates_when_the_channel_does_not_move)
 	/* re-programming unmasked the error interrupt again */
 	EXPECT_EQ(micsim_peek("card0", DCHERRMSK(0)), 0);
 	EXPECT_OK(dma_run(d.fd, card, &x, 1));
-	param_set("hang_timeout_ms", "5000");
 	dma_fd_close(&d);
 }
 
@@ -971,6 +971,7 @@ TEST(submit_errors_write_no_xfer_and_ticket_0)
 	munmap(two, pg);
 
 	/* the limit of outstanding tickets */
+	tap_defer_restore_file(PARAM_DIR "max_tickets");
 	ASSERT_OK(param_set("max_tickets", "1"));
 	s.count = 1;
 	s.xfers = (uintptr_t)&x;
@@ -980,7 +981,6 @@ TEST(submit_errors_write_no_xfer_and_ticket_0)
 	EXPECT_NE(s.ticket, SENTINEL_TICKET);
 	EXPECT_ERRNO(submit_sentinel(d.fd, &s), ENOSPC);
 	EXPECT_NO_XFER(s, "max_tickets");
-	param_set("max_tickets", "65536");
 	dma_fd_close(&d);
 }
 
@@ -1005,12 +1005,12 @@ TEST_TIMEOUT(submit_state_errors_write_no_xfer_and_ticket_0, 40)
 	EXPECT_NO_XFER(s, "resetting");
 	ASSERT_OK(card_state_wait(card, "ready", 20000));
 
+	tap_defer_restore_file(PARAM_DIR "health_ms");
 	ASSERT_OK(param_set("health_ms", "100"));
 	ASSERT_OK(micsim_knob_set("nx", "vanish", "1"));
 	ASSERT_OK(card_state_wait(card, "lost", 5000));
 	EXPECT_ERRNO(submit_sentinel(d.fd, &s), ENODEV);
 	EXPECT_NO_XFER(s, "lost");
-	param_set("health_ms", "500");
 	EXPECT_OK(micsim_del("nx"));
 	EXPECT_OK(dma_detach(d.fd, card));
 	dma_fd_close(&d);
