@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -472,8 +473,8 @@ TEST(process_vm_readv_and_writev)
 
 /*
  * Everything that could give user space a page other than the pool's:
- * refused (MADV_REMOVE, punch and truncate of the device or, in pool.c,
- * of the pool's tmpfs file), or harmless (MADV_DONTNEED,
+ * refused (MADV_REMOVE, punch and truncate of the device and of the
+ * pool's tmpfs file), or harmless (MADV_DONTNEED,
  * MADV_COLD/PAGEOUT, a partial MADV_DONTNEED of a PMD, mremap to an
  * address not congruent to the chunk).  After each, bytes written by the
  * CPU reach the engine and bytes written by the engine reach the CPU.
@@ -483,7 +484,8 @@ TEST(memory_calls_never_split_views)
 	struct micmem_xfer x;
 	unsigned char *want, *q;
 	struct dma_fd d;
-	int card, step;
+	int card, step, f;
+	char path[96];
 
 	ASSERT_OK(dma_fd_open(&d, 4 * CHUNK));
 	card = card_attach(d.fd);
@@ -495,6 +497,15 @@ TEST(memory_calls_never_split_views)
 			       FALLOC_FL_KEEP_SIZE, 0, CHUNK), ENODEV);
 	EXPECT_ERRNO(ftruncate(d.fd, 0), EINVAL);
 	EXPECT_ERRNO(madvise(d.pool, CHUNK, MADV_FREE), EINVAL);
+	/* the pool's tmpfs file itself, which root reaches via map_files */
+	snprintf(path, sizeof(path), "/proc/self/map_files/%lx-%lx",
+		 (unsigned long)d.pool, (unsigned long)(d.pool + 4 * CHUNK));
+	f = open(path, O_RDWR | O_APPEND | O_CLOEXEC);
+	ASSERT_OK(f);
+	EXPECT_ERRNO(fallocate(f, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			       0, CHUNK), EPERM);
+	EXPECT_ERRNO(ftruncate(f, 0), EPERM);
+	close(f);
 
 	for (step = 0; step < 5; step++) {
 		fill_pattern(want, CHUNK, 10 + step);
