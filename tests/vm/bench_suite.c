@@ -21,14 +21,8 @@
 
 static struct run r;
 
-static void run_argv(char *const argv[])
-{
-	run_capture(&r, argv, false);
-	if (r.status)
-		TH_LOG("%s: exit %d, stderr: %s", argv[0], r.status, r.err);
-}
-
-#define RUN(...) run_argv((char *[]){ __VA_ARGS__, NULL })
+/* Run a tool (first argument a path); its stdout and stderr in r. */
+#define RUN(...) RUN_INTO(&r, __VA_ARGS__)
 
 /* The keys of --quick (sizes 4 KiB, 1 MiB, 16 MiB). */
 static const char *const fixed_keys[] = {
@@ -253,7 +247,7 @@ TEST(suite_names_bad_arguments)
 
 		for (j = 0; j < 4 && bad[i].a[j]; j++)
 			argv[j + 1] = (char *)bad[i].a[j];
-		run_argv(argv);
+		run_logged(&r, argv);
 		EXPECT_EQ(r.status, bad[i].status);
 		EXPECT_STREQ(r.err, bad[i].msg);
 		EXPECT_STREQ(r.out, "");

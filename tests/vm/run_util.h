@@ -80,4 +80,15 @@ static inline void run_capture(struct run *r, char *const argv[], bool pty)
 	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+/* run_capture() without a pty; a failure's status and stderr logged. */
+static inline void run_logged(struct run *r, char *const argv[])
+{
+	run_capture(r, argv, false);
+	if (r->status)
+		TH_LOG("%s: exit %d, stderr: %s", argv[0], r->status, r->err);
+}
+
+/* run_logged() of a literal argument list: RUN_INTO(&r, "/bin/x", "-a"). */
+#define RUN_INTO(r, ...) run_logged(r, (char *[]){ __VA_ARGS__, NULL })
+
 #endif /* MICMEM_RUN_UTIL_H */

@@ -19,15 +19,8 @@
 
 static struct run r;
 
-/* Run @argv (argv[0] a path); its stdout and stderr in r. */
-static void run_argv(char *const argv[])
-{
-	run_capture(&r, argv, false);
-	if (r.status)
-		TH_LOG("%s: exit %d, stderr: %s", argv[0], r.status, r.err);
-}
-
-#define RUN(...) run_argv((char *[]){ __VA_ARGS__, NULL })
+/* Run a tool (first argument a path); its stdout and stderr in r. */
+#define RUN(...) RUN_INTO(&r, __VA_ARGS__)
 
 static int has(const char *buf, const char *what)
 {
