@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""scripts/stress_summary.py LOGDIR: what one lane's storms, fuzz and soak
+reported, for the CI log (issue 10: counts, kernel reports, data
+mismatches, memory against its baseline, in every run's output).
+
+Reads LOGDIR/testlog.json (meson) and prints, for each of those tests
+that ran, its result and the count lines it printed ("# sigkill: ...",
+"# fuzz: ...", "# soak: ...", the memory lines), then one line with the
+number of kernel reports across every vm test of the lane (a failing
+"kernel_log_clean" subtest is one).  Exit status 0; the verdict is
+meson's.
+"""
+import json
+import os
+import re
+import sys
+
+STRESS = ('storms', 'fuzz', 'soak')
+COUNT = re.compile(r'^# (sigkill|queued|removal|fuzz|soak|[a-z_ ]+: memory in use)\b')
+
+
+def main():
+    path = os.path.join(sys.argv[1], 'testlog.json')
+    try:
+        tests = [json.loads(line) for line in open(path)]
+    except OSError:
+        print(f'stress summary: no {path}')
+        return 0
+    reports = 0
+    for t in tests:
+        out = t.get('stdout') or ''
+        reports += len(re.findall(r'^not ok \d+ kernel_log_clean', out, re.M))
+        name = t['name'].rsplit('/', 1)[-1].strip()
+        if name not in STRESS:
+            continue
+        print(f'  {name}: {t["result"]}')
+        for line in out.splitlines():
+            if COUNT.match(line):
+                print(f'    {line[2:]}')
+    print(f'  kernel reports in vm tests: {reports}')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
