@@ -23,14 +23,14 @@
 # KASAN/lockdep/kmemleak/DMA-API-debug kernel that scripts/debug-kernel
 # builds from Debian's linux-source of that line (cached in
 # /var/cache/micmem/debug-kernel): build directory
-# $MICMEM_BUILDDIR-SERIES-debug, -Dkdir=<that kernel tree>.  Not among
-# the default lanes yet: its boot reliability and duration on 6.12 are
-# still to be measured (doc/testing.md "Debug lane"); CI takes it once
-# MICMEM_LANES below names it.
+# $MICMEM_BUILDDIR-SERIES-debug, -Dkdir=<that kernel tree>.  6.12-debug
+# is a default lane, the last one, so CI runs it (and builds its kernel
+# first on a fresh machine): its boot reliability, duration and trims
+# are in doc/testing.md "Debug lane".
 
 micmem_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 MICMEM_BUILDDIR=${MICMEM_BUILDDIR:-$micmem_root/build}
-MICMEM_LANES=${MICMEM_LANES:-6.1 6.12}
+MICMEM_LANES=${MICMEM_LANES:-6.1 6.12 6.12-debug}
 # shellcheck source=scripts/kernel.sh
 . "$micmem_root/scripts/kernel.sh"
 
