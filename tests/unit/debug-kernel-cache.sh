@@ -17,8 +17,11 @@ src=$tmp/src/linux-fake
 mkdir -p "$src/scripts/kconfig"
 # The fake kernel: FAKE_DIR/make.log counts the builds; FAKE_FAIL=1 fails
 # the build half way (bzImage written, no modules), FAKE_DROP=OPT drops
-# an option in olddefconfig.
+# an option in allnoconfig (or olddefconfig).
 cat > "$src/Makefile" <<'EOF'
+allnoconfig:
+	@grep '^CONFIG_.*=' $(KCONFIG_ALLCONFIG) > .config
+	@if [ -n "$$FAKE_DROP" ]; then grep -v "^$$FAKE_DROP=" .config > .config.new; mv .config.new .config; fi
 x86_64_defconfig:
 	@echo 'CONFIG_64BIT=y' > .config
 kvm_guest.config:
