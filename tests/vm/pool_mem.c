@@ -41,20 +41,6 @@ static uint64_t not_filled(const unsigned char *p, uint64_t len,
 	return n;
 }
 
-/* The kernel was built with KASAN (the debug lane, doc/testing.md). */
-static int kernel_has_kasan(void)
-{
-	FILE *f = fopen("/proc/kallsyms", "re");
-	char line[256];
-	int found = 0;
-
-	while (f && !found && fgets(line, sizeof(line), f))
-		found = !!strstr(line, " __asan_load8\n");
-	if (f)
-		fclose(f);
-	return found;
-}
-
 /*
  * How far free memory may drop in the leak cases.  KASAN holds freed slab
  * objects in a quarantine of up to 1/32 of RAM before their pages return

@@ -120,6 +120,27 @@ static inline long long smaps_kb(const void *addr, const char *key)
 	return smaps_field(addr, key, v, sizeof(v)) ? -1 : strtoll(v, NULL, 10);
 }
 
+/*
+ * The kernel was built with KASAN (the debug lane): its instrumentation
+ * is in kallsyms.
+ */
+static inline int kernel_has_kasan(void)
+{
+	static int known = -1;
+	char line[256];
+	FILE *f;
+
+	if (known >= 0)
+		return known;
+	known = 0;
+	f = fopen("/proc/kallsyms", "re");
+	while (f && !known && fgets(line, sizeof(line), f))
+		known = !!strstr(line, " __asan_load8\n");
+	if (f)
+		fclose(f);
+	return known;
+}
+
 /* Integer from a sysfs/procfs file; -1 on error. */
 static inline long long read_ll(const char *path)
 {

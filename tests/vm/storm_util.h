@@ -35,24 +35,6 @@ struct mem_base {
 	long long free_kb;	/* MemFree + per-CPU lists */
 };
 
-/* The kernel was built with KASAN: its instrumentation is in kallsyms. */
-static inline int storm_kernel_has_kasan(void)
-{
-	static int known = -1;
-	char line[256];
-	FILE *f;
-
-	if (known >= 0)
-		return known;
-	known = 0;
-	f = fopen("/proc/kallsyms", "re");
-	while (f && !known && fgets(line, sizeof(line), f))
-		known = !!strstr(line, " __asan_load8\n");
-	if (f)
-		fclose(f);
-	return known;
-}
-
 /*
  * Shrink every slab cache, which under KASAN empties the quarantine (see
  * the top of this file).  The cache directories only: the other entries
@@ -91,7 +73,7 @@ static inline void mem_settle(void)
 		micsim_write("/proc/sys/vm/drop_caches", "3");
 		usleep(100000);
 	}
-	if (storm_kernel_has_kasan()) {
+	if (kernel_has_kasan()) {
 		n = mem_drain_kasan_quarantine();
 		if (!told++)
 			printf("# KASAN kernel: quarantine drained through %d slab caches before every memory count\n",
