@@ -10,7 +10,8 @@
 # after our modules and no status (123), a report after our modules and a
 # status (the guest's verdict), a silent death before /init (126), the
 # program timeout (124), a bad --stall and a vm-init.sh without report
-# patterns (125); and scripts/boot-loop's count on the same fake guest.
+# patterns (125); QEMU ended with vm-run by a TERM to its process group
+# or to vm-run alone; and scripts/boot-loop's count on the same fake guest.
 set -u
 vm_run=$(readlink -f "$1")
 tmp=$(mktemp -d /tmp/micmem-vmrun-test.XXXXXX)
@@ -40,6 +41,7 @@ while [ $# -gt 0 ]; do
 	shift
 done
 boots=$FAKE_DIR/boots
+echo $$ > "$FAKE_DIR/qemu_pid"
 [ -s "$boots" ] || date +%s > "$FAKE_DIR/t_qemu"
 echo x >> "$boots"
 boot=$(wc -l < "$boots")
@@ -166,6 +168,41 @@ cp "$(dirname "$vm_run")/../../scripts/kernel.sh" "$tmp/tree/scripts/"
 	echo $? > "$tmp/case.no_pat/result"
 ) &
 
+# A signal ends QEMU with vm-run: TERM to vm-run's process group, as
+# meson's timeout sends it (`timeout` must not take QEMU out of that
+# group), and TERM to vm-run alone (its exit stops the VM).
+for how in group alone; do
+	d=$tmp/sig.$how
+	mkdir -p "$d"
+	(
+		FAKE_SCENARIO=timeout FAKE_DIR=$d MICMEM_KDIR=$kdir \
+			PATH="$tmp/bin:$PATH" setsid "$vm_run" --no-modules \
+			--timeout 300 --stall 0 --console "$d/console" \
+			"$tmp/prog.sh" > "$d/out" 2>&1 &
+		vpid=$!
+		echo "$vpid" > "$d/vm_run_pid"
+		for _ in $(seq 240); do
+			[ -s "$d/qemu_pid" ] && break
+			sleep 0.5
+		done
+		sleep 1
+		if [ "$how" = group ]; then
+			kill -TERM -- "-$vpid"
+		else
+			kill -TERM "$vpid"
+		fi
+		wait "$vpid"
+		rc=$?
+		gone=no
+		for _ in $(seq 10); do
+			kill -0 "$(cat "$d/qemu_pid")" 2> /dev/null || { gone=yes; break; }
+			sleep 0.5
+		done
+		kill -KILL "$(cat "$d/qemu_pid")" 2> /dev/null
+		echo "$rc $gone" > "$d/result"
+	) &
+done
+
 # scripts/boot-loop on the fake guest: two clean boots, and a boot with a
 # report that ends the loop (its console kept).
 root=$(cd "$(dirname "$vm_run")/../.." && pwd)
@@ -214,6 +251,11 @@ judge() {
 	grep -q 'no report pattern in' "$tmp/case.no_pat/out" &&
 	! [ -f "$tmp/case.no_pat/boots" ]
 judge $? "no_pat: a vm-init.sh without pat= is refused (125), no boot" "$tmp/case.no_pat/out"
+for how in group alone; do
+	read -r rc gone < "$tmp/sig.$how/result"
+	[ "$rc" = 143 ] && [ "$gone" = yes ]
+	judge $? "TERM to vm-run ($how): exit $rc (want 143), QEMU gone within 5 s: $gone" "$tmp/sig.$how/out"
+done
 [ "$(cat "$tmp/bl.booted/result")" = 0 ] &&
 	grep -q '^boot-loop: 2 clean of 2 boots' "$tmp/bl.booted/out"
 judge $? "boot-loop: 2 clean of 2 boots, exit 0" "$tmp/bl.booted/out"
