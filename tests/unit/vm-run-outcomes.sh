@@ -10,7 +10,7 @@
 # after our modules and no status (123), a report after our modules and a
 # status (the guest's verdict), a silent death before /init (126), the
 # program timeout (124), a bad --stall and a vm-init.sh without report
-# patterns (125); QEMU ended with vm-run by a TERM to its process group
+# patterns (125); a --file named like a busybox applet (125); QEMU ended with vm-run by a TERM to its process group
 # or to vm-run alone; and scripts/boot-loop's count on the same fake guest.
 set -u
 vm_run=$(readlink -f "$1")
@@ -168,6 +168,18 @@ cp "$(dirname "$vm_run")/../../scripts/kernel.sh" "$tmp/tree/scripts/"
 	echo $? > "$tmp/case.no_pat/result"
 ) &
 
+# A file named like one of the guest's own tools (/bin/true is busybox)
+# is refused (125) before any boot: copied, it would overwrite busybox.
+mkdir -p "$tmp/case.applet/x"
+cp "$tmp/prog.sh" "$tmp/case.applet/x/true"
+(
+	FAKE_SCENARIO=clean FAKE_DIR=$tmp/case.applet MICMEM_KDIR=$kdir \
+		PATH="$tmp/bin:$PATH" "$vm_run" --no-modules \
+		--file "$tmp/case.applet/x/true" "$tmp/prog.sh" \
+		> "$tmp/case.applet/out" 2>&1
+	echo $? > "$tmp/case.applet/result"
+) &
+
 # A signal ends QEMU with vm-run: TERM to vm-run's process group, as
 # meson's timeout sends it (`timeout` must not take QEMU out of that
 # group), and TERM to vm-run alone (its exit stops the VM).
@@ -251,6 +263,10 @@ judge() {
 	grep -q 'no report pattern in' "$tmp/case.no_pat/out" &&
 	! [ -f "$tmp/case.no_pat/boots" ]
 judge $? "no_pat: a vm-init.sh without pat= is refused (125), no boot" "$tmp/case.no_pat/out"
+[ "$(cat "$tmp/case.applet/result")" = 125 ] &&
+	grep -q "/bin/true is its own (busybox)" "$tmp/case.applet/out" &&
+	! [ -f "$tmp/case.applet/boots" ]
+judge $? "applet: --file named true is refused (125), no boot" "$tmp/case.applet/out"
 for how in group alone; do
 	read -r rc gone < "$tmp/sig.$how/result"
 	[ "$rc" = 143 ] && [ "$gone" = yes ]
