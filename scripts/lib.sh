@@ -30,7 +30,7 @@
 
 micmem_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 MICMEM_BUILDDIR=${MICMEM_BUILDDIR:-$micmem_root/build}
-MICMEM_LANES=${MICMEM_LANES:-6.1 6.12}
+MICMEM_LANES=${MICMEM_LANES:-6.1 6.12 6.12-debug}
 # shellcheck source=scripts/kernel.sh
 . "$micmem_root/scripts/kernel.sh"
 
