@@ -60,9 +60,7 @@ struct mem_base {
 	long long sim_pages;	/* card memory the sim backs (card0, card1) */
 	long long free_kb;	/* MemFree + per-CPU lists */
 	long long depot_pages;	/* stack depot pools (KASAN), 0 without */
-	long long slab_kb;	/* Slab of /proc/meminfo, for the report */
-	long long pgtable_kb;	/* PageTables, for the report */
-	/* all of /proc/meminfo, to say where memory went on a failure */
+	/* all of /proc/meminfo, for the report and to say where memory went */
 	int n_info;
 	char info_key[64][24];
 	long long info_kb[64];
@@ -85,6 +83,17 @@ static inline void mem_info_take(struct mem_base *b)
 		b->info_kb[b->n_info++] = strtoll(colon + 1, NULL, 10);
 	}
 	fclose(f);
+}
+
+/* Field @key of the /proc/meminfo taken in @b, in KiB; 0 if absent */
+static inline long long mem_info_kb(const struct mem_base *b, const char *key)
+{
+	int i;
+
+	for (i = 0; i < b->n_info; i++)
+		if (!strcmp(b->info_key[i], key))
+			return b->info_kb[i];
+	return 0;
 }
 
 /* The /proc/meminfo fields that moved by 64 KiB or more since @b */
@@ -177,8 +186,6 @@ static inline void mem_base_take(struct mem_base *b)
 	b->used = vm_used_pages();
 	b->free_kb = free_kb();
 	b->depot_pages = mem_depot_pages();
-	b->slab_kb = meminfo_kb("Slab");
-	b->pgtable_kb = meminfo_kb("PageTables");
 	mem_info_take(b);
 	b->sim_pages = 0;
 	for (i = 0; i < 2; i++) {
@@ -199,24 +206,26 @@ static inline long long mem_grown(const struct mem_base *now,
 /* Print the difference to @b as a TAP comment; fail above the tolerance. */
 static inline void mem_check(const char *what, const struct mem_base *b)
 {
-	long long tolerance = mem_tolerance_pages();
+	long long tolerance = mem_tolerance_pages(), grown;
 	struct mem_base now;
 	int i;
 
 	/* pools of killed processes are freed by work items: let them run */
 	for (i = 0; i < 10; i++) {
 		mem_base_take(&now);
-		if (mem_grown(&now, b) <= tolerance)
+		grown = mem_grown(&now, b);
+		if (grown <= tolerance)
 			break;
 	}
 	printf("# %s: memory in use %+lld pages (pgalloc-pgfree) of which %+lld sim card memory and %+lld stack depot, free incl. per-CPU lists %+lld KiB; Slab %+lld KiB, PageTables %+lld KiB; tolerance %lld\n",
 	       what, now.used - b->used, now.sim_pages - b->sim_pages,
 	       now.depot_pages - b->depot_pages, now.free_kb - b->free_kb,
-	       now.slab_kb - b->slab_kb, now.pgtable_kb - b->pgtable_kb,
+	       mem_info_kb(&now, "Slab") - mem_info_kb(b, "Slab"),
+	       mem_info_kb(&now, "PageTables") - mem_info_kb(b, "PageTables"),
 	       tolerance);
-	if (mem_grown(&now, b) > tolerance)
+	if (grown > tolerance)
 		mem_info_print_moved(&now, b);
-	EXPECT_LE(mem_grown(&now, b), tolerance);
+	EXPECT_LE(grown, tolerance);
 }
 
 /* xorshift64: a fixed-seed generator the tests and --soak share */
